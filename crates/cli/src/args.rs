@@ -1,0 +1,256 @@
+//! The command-line grammar.
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "zilv",
+    version,
+    about = "Information-security self-regulation (財產保險業辦理資訊安全防護自律規範) for Taiwan's non-life insurers"
+)]
+pub struct Cli {
+    /// Directory holding the SQLite database and stored files.
+    #[arg(long, global = true, env = "ZILV_DATA", default_value = "./zilv-data")]
+    pub data_dir: PathBuf,
+    /// PostgreSQL instead of SQLite: postgres://USER[:PASSWORD]@HOST[:PORT]/DB.
+    #[arg(long, global = true, env = "ZILV_DATABASE_URL", hide_env_values = true)]
+    pub database_url: Option<String>,
+    /// Load another catalog version from a TOML file, beside the built-in ones.
+    #[arg(long = "catalog-file", global = true, value_name = "FILE")]
+    pub catalog_files: Vec<PathBuf>,
+    /// Compute deadlines as of this date (YYYY-MM-DD) instead of today in Taiwan.
+    #[arg(long, global = true, env = "ZILV_TODAY", value_name = "DATE")]
+    pub today: Option<String>,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create the data directory, the database and the first administrator.
+    Init(InitArgs),
+    /// Browse and export the regulation's clauses.
+    #[command(subcommand)]
+    Catalog(CatalogCmd),
+    /// Organisations: the association, member companies, the regulator.
+    #[command(subcommand)]
+    Org(OrgCmd),
+    /// Computer systems and their assessment deadlines (EVAL-2.1, EVAL-3).
+    #[command(subcommand)]
+    System(SystemCmd),
+    /// Information assets (SR-2.1).
+    #[command(subcommand)]
+    Asset(AssetCmd),
+    /// The tamper-evident audit trail.
+    #[command(subcommand)]
+    Audit(AuditCmd),
+}
+
+#[derive(Debug, Args)]
+pub struct Json {
+    /// Print JSON instead of text.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Code of the first organisation, e.g. ACME-INS.
+    #[arg(long)]
+    pub org_code: String,
+    /// Name of the first organisation.
+    #[arg(long)]
+    pub org_name: String,
+    /// Kind of the first organisation.
+    #[arg(long, default_value = "company", value_parser = ["company", "association", "regulator"])]
+    pub org_kind: String,
+    /// E-mail of the first administrator.
+    #[arg(long)]
+    pub admin_email: String,
+    /// Name of the first administrator.
+    #[arg(long, default_value = "Administrator")]
+    pub admin_name: String,
+    #[command(flatten)]
+    pub json: Json,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum LangArg {
+    #[value(name = "zh-TW")]
+    ZhTw,
+    En,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ExportFormat {
+    Oscal,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CatalogCmd {
+    /// The catalog versions known.
+    Versions(Json),
+    /// Every clause ID with its title.
+    List {
+        /// Catalog version (default: the newest).
+        #[arg(long)]
+        version: Option<String>,
+        #[arg(long, value_enum, default_value = "zh-TW")]
+        lang: LangArg,
+        #[command(flatten)]
+        json: Json,
+    },
+    /// One clause.
+    Show {
+        /// Clause ID, e.g. EVAL-3.1.
+        id: String,
+        #[arg(long)]
+        version: Option<String>,
+        #[arg(long, value_enum, default_value = "zh-TW")]
+        lang: LangArg,
+        #[command(flatten)]
+        json: Json,
+    },
+    /// The catalog as a standard document on standard output.
+    Export {
+        #[arg(long, value_enum)]
+        format: ExportFormat,
+        #[arg(long)]
+        version: Option<String>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum OrgCmd {
+    /// Add an organisation.
+    Add {
+        #[arg(long)]
+        code: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long, value_parser = ["company", "association", "regulator"])]
+        kind: String,
+        #[command(flatten)]
+        json: Json,
+    },
+    /// List organisations.
+    List(Json),
+}
+
+#[derive(Debug, Args)]
+pub struct OrgArg {
+    /// Organisation code (may be left out when there is one member company).
+    #[arg(long)]
+    pub org: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SystemCmd {
+    /// Add a computer system.
+    Add {
+        #[command(flatten)]
+        org: OrgArg,
+        #[arg(long)]
+        code: String,
+        #[arg(long)]
+        name: String,
+        /// EVAL-3.1 class: 1, 2 or 3.
+        #[arg(long)]
+        class: String,
+        #[arg(long, default_value = "in-house", value_parser = ["in-house", "outsourced"])]
+        sourcing: String,
+        /// The unit that develops it.
+        #[arg(long)]
+        dev_unit: String,
+        /// The unit that maintains it.
+        #[arg(long)]
+        maint_unit: String,
+        #[arg(long, default_value = "")]
+        description: String,
+        /// Date of the last completed assessment (YYYY-MM-DD).
+        #[arg(long, value_name = "DATE")]
+        last_assessed: Option<String>,
+        /// Code of an asset the system uses (repeatable).
+        #[arg(long = "asset", value_name = "CODE")]
+        assets: Vec<String>,
+        #[command(flatten)]
+        json: Json,
+    },
+    /// List systems with class, last assessment and next due date.
+    List {
+        #[command(flatten)]
+        org: OrgArg,
+        #[command(flatten)]
+        json: Json,
+    },
+    /// One system in full.
+    Show {
+        code: String,
+        #[command(flatten)]
+        org: OrgArg,
+        #[command(flatten)]
+        json: Json,
+    },
+    /// Record a major incident of a system (EVAL-3.2).
+    Incident {
+        code: String,
+        #[command(flatten)]
+        org: OrgArg,
+        /// The day it happened (YYYY-MM-DD).
+        #[arg(long, value_name = "DATE")]
+        on: String,
+        /// It harmed consumers' rights: re-assessment within the EVAL-3.2 period.
+        #[arg(long)]
+        harms_consumers: bool,
+        #[arg(long)]
+        summary: String,
+        #[command(flatten)]
+        json: Json,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AssetCmd {
+    /// Add an information asset.
+    Add {
+        #[command(flatten)]
+        org: OrgArg,
+        #[arg(long)]
+        code: String,
+        #[arg(long)]
+        name: String,
+        /// One of the seven kinds of SR-2.1.
+        #[arg(long, value_parser = ["software", "hardware", "environment", "document", "communication", "data", "people"])]
+        kind: String,
+        /// The person or unit that owns it.
+        #[arg(long)]
+        owner: String,
+        /// Confidentiality 1-3.
+        #[arg(long, short = 'c')]
+        confidentiality: String,
+        /// Integrity 1-3.
+        #[arg(long, short = 'i')]
+        integrity: String,
+        /// Availability 1-3.
+        #[arg(long, short = 'a')]
+        availability: String,
+        #[arg(long, default_value = "")]
+        description: String,
+        #[command(flatten)]
+        json: Json,
+    },
+    /// List information assets.
+    List {
+        #[command(flatten)]
+        org: OrgArg,
+        #[command(flatten)]
+        json: Json,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AuditCmd {
+    /// Walk the hash chain; exit 0 when intact, 1 naming the first broken event.
+    Verify(Json),
+}

@@ -1,0 +1,29 @@
+//! One function per command: call the use case, print the result.
+mod audit;
+mod catalog;
+mod init;
+mod records;
+
+use std::process::ExitCode;
+
+use anyhow::Result;
+use serde::Serialize;
+
+use crate::args::{Cli, Command};
+
+pub async fn run(cli: Cli) -> Result<ExitCode> {
+    match &cli.command {
+        Command::Init(args) => init::run(&cli, args).await,
+        Command::Catalog(cmd) => catalog::run(&cli, cmd),
+        Command::Org(cmd) => records::org(&cli, cmd).await,
+        Command::System(cmd) => records::system(&cli, cmd).await,
+        Command::Asset(cmd) => records::asset(&cli, cmd).await,
+        Command::Audit(cmd) => audit::run(&cli, cmd).await,
+    }
+}
+
+/// Prints `value` as pretty JSON on standard output.
+pub(crate) fn print_json<T: Serialize + ?Sized>(value: &T) -> Result<()> {
+    println!("{}", serde_json::to_string_pretty(value)?);
+    Ok(())
+}

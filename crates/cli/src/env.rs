@@ -1,0 +1,128 @@
+//! What every command needs: the catalog versions, the database, the clock
+//! and the acting operator, resolved from the global options.
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use anyhow::{anyhow, Context as _, Result};
+use chrono::{FixedOffset, NaiveDate, Utc};
+use zilv_catalog::{Catalog, Registry};
+use zilv_services::Ctx;
+use zilv_store::{sqlite_url, Store};
+
+use crate::args::Cli;
+
+/// File name of the SQLite database inside the data directory.
+pub const SQLITE_FILE: &str = "zilv.sqlite3";
+
+/// The built-in catalog versions plus those loaded with `--catalog-file`.
+pub fn registry(cli: &Cli) -> Result<Registry> {
+    let mut reg = Registry::builtin()?;
+    for f in &cli.catalog_files {
+        reg.load_file(f)?;
+    }
+    Ok(reg)
+}
+
+/// The named catalog version, or the newest.
+pub fn catalog<'a>(reg: &'a Registry, version: Option<&str>) -> Result<&'a Catalog> {
+    Ok(match version {
+        Some(v) => reg.get(v)?,
+        None => reg.latest()?,
+    })
+}
+
+/// `--today`, or today's date in Taiwan (UTC+8).
+pub fn today(cli: &Cli) -> Result<NaiveDate> {
+    match &cli.today {
+        Some(d) => Ok(zilv_domain::parse_date("--today", d)?),
+        None => {
+            let taiwan =
+                FixedOffset::east_opt(8 * 3600).ok_or_else(|| anyhow!("invalid UTC+8 offset"))?;
+            Ok(Utc::now().with_timezone(&taiwan).date_naive())
+        }
+    }
+}
+
+/// The acting operator of a command-line session.
+pub fn ctx(cli: &Cli) -> Result<Ctx> {
+    let user = std::env::var("USER")
+        .or_else(|_| std::env::var("LOGNAME"))
+        .unwrap_or_else(|_| "unknown".into());
+    Ok(Ctx {
+        actor: format!("operator:{user}"),
+        source: "cli".into(),
+        now: Utc::now(),
+        today: today(cli)?,
+    })
+}
+
+/// What `open` created, so that a failed `init` can remove it again.
+#[derive(Debug, Default)]
+pub struct Created {
+    dir: Option<PathBuf>,
+    db: Option<PathBuf>,
+}
+
+impl Created {
+    /// Removes what this run created: the database files and an empty directory.
+    pub fn undo(self) {
+        if let Some(db) = &self.db {
+            for suffix in ["", "-wal", "-shm", "-journal"] {
+                let _ = fs::remove_file(format!("{}{suffix}", db.display()));
+            }
+        }
+        if let Some(dir) = &self.dir {
+            let _ = fs::remove_dir(dir);
+        }
+    }
+}
+
+fn check_writable(dir: &Path) -> Result<()> {
+    let probe = dir.join(".zilv-write-check");
+    fs::write(&probe, b"")
+        .with_context(|| format!("data directory {} is not writable", dir.display()))?;
+    fs::remove_file(&probe)
+        .with_context(|| format!("data directory {} is not writable", dir.display()))
+}
+
+/// Opens the database: PostgreSQL when `--database-url` is given, else the
+/// SQLite file in the data directory. With `create`, makes the directory and
+/// the file when missing; without, refuses a data directory with no database.
+pub async fn open(cli: &Cli, create: bool) -> Result<(Store, Created)> {
+    let mut created = Created::default();
+    if let Some(url) = &cli.database_url {
+        return Ok((Store::open(url).await?, created));
+    }
+    let dir = &cli.data_dir;
+    let db = dir.join(SQLITE_FILE);
+    if !create && !db.exists() {
+        return Err(anyhow!(
+            "no Zilv database at {}: run `zilv init` first, or point --data-dir (ZILV_DATA) at an initialised directory",
+            db.display()
+        ));
+    }
+    if !dir.exists() {
+        fs::create_dir_all(dir)
+            .with_context(|| format!("cannot create data directory {}", dir.display()))?;
+        created.dir = Some(dir.clone());
+    } else if !dir.is_dir() {
+        return Err(anyhow!(
+            "data directory {} is not a directory",
+            dir.display()
+        ));
+    }
+    if let Err(e) = check_writable(dir) {
+        created.undo();
+        return Err(e);
+    }
+    if !db.exists() {
+        created.db = Some(db.clone());
+    }
+    match Store::open(&sqlite_url(&db)).await {
+        Ok(store) => Ok((store, created)),
+        Err(e) => {
+            created.undo();
+            Err(e.into())
+        }
+    }
+}

@@ -1,0 +1,55 @@
+//! Types and rules of the regulation: organisations, roles, assets, systems
+//! and the deadlines that follow from them. Pure functions: no I/O, and the
+//! date is always passed in.
+pub mod asset;
+pub mod date;
+pub mod ident;
+pub mod org;
+pub mod schedule;
+pub mod system;
+
+pub use asset::{AssetKind, Cia, Level};
+pub use date::{add_months, add_years, parse_date, roc_date};
+pub use ident::{optional_text, required_text, Code, Email};
+pub use org::{OrgKind, Role};
+pub use schedule::{
+    next_assessment_due, plan_review_due, Due, DueBasis, DueStatus, MajorIncident, DUE_SOON_DAYS,
+};
+pub use system::{Sourcing, SystemClass};
+
+/// An input that a rule of the domain refuses, with the input named.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{field}: {message}")]
+pub struct InvalidInput {
+    /// The input's name as the user gave it (an option, a field).
+    pub field: String,
+    /// What is wrong and what is expected.
+    pub message: String,
+}
+
+impl InvalidInput {
+    pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
+        InvalidInput {
+            field: field.into(),
+            message: message.into(),
+        }
+    }
+}
+
+/// Parses one of a fixed set of names, or says which names are allowed.
+pub(crate) fn parse_name<T: Copy>(
+    field: &str,
+    value: &str,
+    all: &[(T, &str)],
+) -> Result<T, InvalidInput> {
+    all.iter()
+        .find(|(_, name)| *name == value)
+        .map(|(v, _)| *v)
+        .ok_or_else(|| {
+            let names: Vec<&str> = all.iter().map(|(_, n)| *n).collect();
+            InvalidInput::new(
+                field,
+                format!("{value:?} is not one of: {}", names.join(", ")),
+            )
+        })
+}

@@ -1,0 +1,38 @@
+//! Use cases over the store: each is one transaction that checks its input,
+//! makes its change and appends the audit event for it, or changes nothing.
+pub mod assets;
+pub mod audit;
+mod context;
+pub mod orgs;
+pub mod password;
+pub mod setup;
+pub mod systems;
+
+pub use context::Ctx;
+
+use zilv_domain::InvalidInput;
+use zilv_store::StoreError;
+
+/// Why a use case refused or failed.
+#[derive(Debug, thiserror::Error)]
+pub enum ServiceError {
+    #[error(transparent)]
+    Invalid(#[from] InvalidInput),
+    #[error("{what} {key:?} not found")]
+    NotFound { what: &'static str, key: String },
+    #[error("{0}")]
+    Conflict(String),
+    #[error(transparent)]
+    Store(StoreError),
+}
+
+impl From<StoreError> for ServiceError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::Conflict(m) => ServiceError::Conflict(m),
+            other => ServiceError::Store(other),
+        }
+    }
+}
+
+pub type Result<T> = std::result::Result<T, ServiceError>;

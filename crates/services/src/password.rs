@@ -1,0 +1,75 @@
+//! Password hashing (Argon2id) and one-time password generation.
+use argon2::password_hash::{
+    rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString,
+};
+use argon2::Argon2;
+use rand::seq::SliceRandom;
+use rand::Rng;
+
+use crate::{Result, ServiceError};
+
+/// Hashes `password` with Argon2id (the crate's default parameters) and a random salt.
+pub fn hash(password: &str) -> Result<String> {
+    let salt = SaltString::generate(&mut OsRng);
+    Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|e| ServiceError::Conflict(format!("cannot hash password: {e}")))
+}
+
+/// True when `password` matches the stored `hash`.
+pub fn verify(password: &str, hash: &str) -> bool {
+    PasswordHash::new(hash)
+        .map(|h| {
+            Argon2::default()
+                .verify_password(password.as_bytes(), &h)
+                .is_ok()
+        })
+        .unwrap_or(false)
+}
+
+/// A random 20-character password with upper and lower case letters, digits
+/// and symbols, without look-alike characters.
+pub fn one_time() -> String {
+    const UPPER: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZ";
+    const LOWER: &[u8] = b"abcdefghijkmnpqrstuvwxyz";
+    const DIGIT: &[u8] = b"23456789";
+    const SYMBOL: &[u8] = b"!#%+-=?@^_";
+    let mut rng = rand::rngs::OsRng;
+    let classes = [UPPER, LOWER, DIGIT, SYMBOL];
+    let mut chars: Vec<u8> = classes
+        .iter()
+        .map(|c| c[rng.gen_range(0..c.len())])
+        .collect();
+    let all: Vec<u8> = classes.concat();
+    while chars.len() < 20 {
+        chars.push(all[rng.gen_range(0..all.len())]);
+    }
+    chars.shuffle(&mut rng);
+    chars.into_iter().map(char::from).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn argon2id_round_trip() {
+        let h = hash("correct horse battery").unwrap();
+        assert!(h.starts_with("$argon2id$"), "{h}");
+        assert!(verify("correct horse battery", &h));
+        assert!(!verify("wrong", &h));
+        assert!(!verify("x", "not a hash"));
+    }
+
+    #[test]
+    fn one_time_passwords_are_complex_and_distinct() {
+        let a = one_time();
+        assert_eq!(a.len(), 20);
+        assert!(a.chars().any(|c| c.is_ascii_uppercase()));
+        assert!(a.chars().any(|c| c.is_ascii_lowercase()));
+        assert!(a.chars().any(|c| c.is_ascii_digit()));
+        assert!(a.chars().any(|c| !c.is_ascii_alphanumeric()));
+        assert_ne!(a, one_time());
+    }
+}
