@@ -6,7 +6,7 @@ use std::path::Path;
 use std::process::{Command, Output};
 
 use serde_json::Value;
-use zilv_testkit::TestDb;
+use zilv_testkit::{lift_audit_guard, runtime, TestDb};
 
 const ZILV: &str = env!("CARGO_BIN_EXE_zilv");
 const TODAY: &str = "2026-11-28";
@@ -527,4 +527,47 @@ fn data_directory_without_write_permission_is_refused() {
     // An existing directory that may not be written.
     refused(&run(&locked), &["data directory", "not writable"]);
     assert_eq!(std::fs::read_dir(&locked).unwrap().count(), 0);
+}
+
+#[test]
+fn audit_verify_exits_non_zero_naming_the_tampered_event() {
+    let db = TestDb::blocking_new();
+    init(&db);
+    ok(&zilv(
+        Some(&db),
+        &[
+            "system",
+            "add",
+            "--code",
+            "S1",
+            "--name",
+            "n",
+            "--class",
+            "2",
+            "--dev-unit",
+            "d",
+            "--maint-unit",
+            "m",
+        ],
+    ));
+    assert!(ok(&zilv(Some(&db), &["audit", "verify"])).contains("3 events verified"));
+    runtime().block_on(async {
+        let store = db.open().await;
+        lift_audit_guard(&store).await;
+        sqlx_exec(
+            &store,
+            "UPDATE audit_events SET actor = 'someone-else' WHERE seq = 2",
+        )
+        .await;
+        store.close().await;
+    });
+    refused(
+        &zilv(Some(&db), &["audit", "verify"]),
+        &["audit trail broken at event 2", "edited"],
+    );
+}
+
+async fn sqlx_exec(store: &zilv_store::Store, sql: &str) {
+    use sqlx::Executor;
+    store.pool().execute(sql).await.unwrap();
 }

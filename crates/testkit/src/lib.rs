@@ -123,6 +123,29 @@ impl TestDb {
     }
 }
 
+/// Lifts the audit trail's append-only guard (its triggers and the unique
+/// `prev_hash`), as someone with direct database access could, so that a test
+/// can tamper with events and prove that verification notices.
+pub async fn lift_audit_guard(store: &Store) {
+    let sql = match store.backend() {
+        Backend::Sqlite => {
+            // SQLite cannot drop a UNIQUE constraint: rebuild the table without it.
+            "DROP TRIGGER audit_events_no_update; DROP TRIGGER audit_events_no_delete;
+             CREATE TABLE t AS SELECT * FROM audit_events; DROP TABLE audit_events;
+             ALTER TABLE t RENAME TO audit_events;"
+        }
+        Backend::Postgres => {
+            "ALTER TABLE audit_events DISABLE TRIGGER USER;
+             ALTER TABLE audit_events DROP CONSTRAINT audit_events_prev_hash_key;"
+        }
+    };
+    store
+        .pool()
+        .execute(sql)
+        .await
+        .expect("lift the audit guard");
+}
+
 /// A single-threaded runtime for blocking tests.
 pub fn runtime() -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_current_thread()
