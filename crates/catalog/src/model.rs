@@ -172,11 +172,6 @@ impl Catalog {
             .filter(move |g| g.parent.as_deref() == parent)
     }
 
-    /// Clauses whose parent is `parent`, in file order.
-    pub fn child_clauses<'a>(&'a self, parent: &'a str) -> impl Iterator<Item = &'a Clause> {
-        self.clauses.iter().filter(move |c| c.parent == parent)
-    }
-
     /// The groups and clauses directly under `parent`, in the regulation's
     /// order (by the numbers in their IDs).
     pub fn children<'a>(&'a self, parent: &str) -> Vec<Node<'a>> {
