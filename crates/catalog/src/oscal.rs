@@ -56,13 +56,15 @@ fn control(cat: &Catalog, c: &Clause) -> Value {
     obj
 }
 
-/// A group below the top level (an article, a chapter) becomes a control of
-/// class `article` holding its clauses as sub-controls: OSCAL lets a group
-/// hold either groups or controls, and the regulation mixes both.
-fn article(cat: &Catalog, g: &Group) -> Value {
+/// A group as an OSCAL container of `class`: a top-level group (main body,
+/// annex) becomes an OSCAL group of class `annex`; a group below it (an
+/// article, a chapter) becomes a control of class `article` holding its
+/// clauses as sub-controls, since OSCAL lets a group hold either groups or
+/// controls and the regulation mixes both.
+fn container(cat: &Catalog, g: &Group, class: &str) -> Value {
     let mut obj = json!({
         "id": g.id,
-        "class": "article",
+        "class": class,
         "title": g.title_zh,
         "props": props(g.heading.as_deref().unwrap_or(&g.id), &g.title_en),
     });
@@ -79,28 +81,13 @@ fn add_children(cat: &Catalog, parent: &str, obj: &mut Value) {
         .children(parent)
         .into_iter()
         .map(|n| match n {
-            Node::Group(g) => article(cat, g),
+            Node::Group(g) => container(cat, g, "article"),
             Node::Clause(c) => control(cat, c),
         })
         .collect();
     if !controls.is_empty() {
         obj["controls"] = Value::Array(controls);
     }
-}
-
-fn group(cat: &Catalog, g: &Group) -> Value {
-    let mut obj = json!({
-        "id": g.id,
-        "class": "annex",
-        "title": g.title_zh,
-        "props": props(g.heading.as_deref().unwrap_or(&g.id), &g.title_en),
-    });
-    if let Some(text) = &g.text_zh {
-        obj["parts"] =
-            json!([{"id": format!("{}_overview", g.id), "name": "overview", "prose": text}]);
-    }
-    add_children(cat, &g.id, &mut obj);
-    obj
 }
 
 /// The catalog as an OSCAL catalog document.
@@ -125,7 +112,7 @@ pub fn catalog(cat: &Catalog) -> Value {
                 "responsible-parties": [{"role-id": "creator", "party-uuids": [party]}],
                 "remarks": remarks.join("\n"),
             },
-            "groups": cat.child_groups(None).map(|g| group(cat, g)).collect::<Vec<_>>(),
+            "groups": cat.child_groups(None).map(|g| container(cat, g, "annex")).collect::<Vec<_>>(),
         }
     })
 }

@@ -32,6 +32,15 @@ async fn append(store: &Store, n: usize) {
     }
 }
 
+/// A fresh database with `n` events and its append-only guard lifted.
+async fn tamperable(n: usize) -> (TestDb, Store) {
+    let db = TestDb::new().await;
+    let store = db.open().await;
+    append(&store, n).await;
+    lift_audit_guard(&store).await;
+    (db, store)
+}
+
 async fn verify(store: &Store) -> (i64, Option<(i64, String)>) {
     let mut conn = store.pool().acquire().await.unwrap();
     let v = audit::verify(&mut conn).await.unwrap();
@@ -55,10 +64,7 @@ async fn audit_trail_refuses_update_and_delete() {
 
 #[tokio::test]
 async fn audit_verify_names_the_first_edited_event() {
-    let db = TestDb::new().await;
-    let store = db.open().await;
-    append(&store, 5).await;
-    lift_audit_guard(&store).await;
+    let (_db, store) = tamperable(5).await;
     store
         .pool()
         .execute("UPDATE audit_events SET after = '{\"code\":\"S2\",\"class\":3}' WHERE seq = 3")
@@ -73,10 +79,7 @@ async fn audit_verify_names_the_first_edited_event() {
 
 #[tokio::test]
 async fn audit_verify_catches_deleted_events() {
-    let db = TestDb::new().await;
-    let store = db.open().await;
-    append(&store, 5).await;
-    lift_audit_guard(&store).await;
+    let (_db, store) = tamperable(5).await;
     store
         .pool()
         .execute("DELETE FROM audit_events WHERE seq = 2")
@@ -90,10 +93,7 @@ async fn audit_verify_catches_deleted_events() {
 
 #[tokio::test]
 async fn audit_verify_catches_reordered_and_renumbered_events() {
-    let db = TestDb::new().await;
-    let store = db.open().await;
-    append(&store, 5).await;
-    lift_audit_guard(&store).await;
+    let (_db, store) = tamperable(5).await;
     // Swap events 2 and 4 by renumbering them.
     store
         .pool()
@@ -103,10 +103,7 @@ async fn audit_verify_catches_reordered_and_renumbered_events() {
     let (ok, broken) = verify(&store).await;
     assert_eq!((ok, broken.unwrap().0), (1, 2));
     // Deleting one event and renumbering the rest to close the gap is caught too.
-    let db = TestDb::new().await;
-    let store = db.open().await;
-    append(&store, 4).await;
-    lift_audit_guard(&store).await;
+    let (_db, store) = tamperable(4).await;
     store
         .pool()
         .execute("DELETE FROM audit_events WHERE seq = 2; UPDATE audit_events SET seq = seq - 1 WHERE seq > 2;")
@@ -120,10 +117,7 @@ async fn audit_verify_catches_reordered_and_renumbered_events() {
 
 #[tokio::test]
 async fn audit_verify_catches_an_inserted_event() {
-    let db = TestDb::new().await;
-    let store = db.open().await;
-    append(&store, 3).await;
-    lift_audit_guard(&store).await;
+    let (_db, store) = tamperable(3).await;
     store
         .pool()
         .execute(
