@@ -33,6 +33,18 @@ pub fn is_well_formed_id(id: &str) -> bool {
     prefix_ok && rest_ok
 }
 
+/// True for `YYYY-MM-DD` with a month 01-12 and a day 01-31.
+fn is_iso_date(s: &str) -> bool {
+    let parts: Vec<&str> = s.split('-').collect();
+    let num = |p: &str, len: usize, lo: u32, hi: u32| {
+        p.len() == len && p.parse::<u32>().is_ok_and(|n| (lo..=hi).contains(&n))
+    };
+    parts.len() == 3
+        && num(parts[0], 4, 1900, 9999)
+        && num(parts[1], 2, 1, 12)
+        && num(parts[2], 2, 1, 31)
+}
+
 /// Parses and validates catalog TOML. `origin` names the file in errors.
 pub fn parse(src: &str, origin: &str) -> Result<Catalog, CatalogError> {
     let file: File = toml::from_str(src).map_err(|e| CatalogError::Parse {
@@ -92,6 +104,19 @@ pub fn parse(src: &str, origin: &str) -> Result<Catalog, CatalogError> {
         }
     }
     let params = Parameters::resolve(&file.parameter).map_err(invalid)?;
+    let dates = std::iter::once(("catalog.effective", &file.catalog.effective)).chain(
+        file.catalog
+            .approvals
+            .iter()
+            .map(|a| ("catalog.approval.date", &a.date)),
+    );
+    for (field, date) in dates {
+        if !is_iso_date(date) {
+            return Err(invalid(format!(
+                "{field} = {date:?} is not a date of the form YYYY-MM-DD"
+            )));
+        }
+    }
     if file.catalog.version.trim().is_empty() {
         return Err(invalid("catalog.version is empty".to_string()));
     }

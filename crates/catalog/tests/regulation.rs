@@ -189,6 +189,11 @@ fn broken_catalog_files_are_refused_naming_file_and_reason() {
             "expected years",
         ),
         (
+            "date.toml",
+            builtin_text().replace("effective = \"2016-12-02\"", "effective = \"105.12.2\""),
+            "catalog.effective = \"105.12.2\" is not a date",
+        ),
+        (
             "syntax.toml",
             builtin_text().replace("[catalog]", "[catalog"),
             "line",
