@@ -45,6 +45,63 @@ pub enum Command {
     /// The tamper-evident audit trail.
     #[command(subcommand)]
     Audit(AuditCmd),
+    /// Users: people who sign in to the web application and the API.
+    #[command(subcommand)]
+    User(UserCmd),
+    /// Serve the web application, the REST API and /healthz.
+    Serve(ServeArgs),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCmd {
+    /// Add a user. Without --password-stdin a one-time password is printed,
+    /// which must be changed at first sign-in.
+    Add {
+        #[command(flatten)]
+        org: OrgArg,
+        #[arg(long)]
+        email: String,
+        #[arg(long, default_value = "")]
+        name: String,
+        /// association_admin, committee_member, regulator_viewer,
+        /// security_officer, system_owner, hr, internal_auditor or assessor.
+        #[arg(long)]
+        role: String,
+        /// Read the password from the first line of standard input.
+        #[arg(long)]
+        password_stdin: bool,
+        #[command(flatten)]
+        json: Json,
+    },
+    /// List the users of an organisation.
+    List {
+        #[command(flatten)]
+        org: OrgArg,
+        #[command(flatten)]
+        json: Json,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address and port to listen on (port 0: any free port, printed at start).
+    #[arg(long, env = "ZILV_LISTEN", default_value = "127.0.0.1:8080")]
+    pub listen: String,
+    /// Mark cookies Secure: set when users reach the server over HTTPS (behind a TLS proxy).
+    #[arg(long, env = "ZILV_SECURE_COOKIES")]
+    pub secure_cookies: bool,
+    /// Failed sign-ins in a row that lock an account.
+    #[arg(long, default_value_t = 5)]
+    pub max_failed_sign_ins: i64,
+    /// Minutes a locked account stays locked.
+    #[arg(long, default_value_t = 15)]
+    pub lockout_minutes: i64,
+    /// Minutes of inactivity that end a session.
+    #[arg(long, default_value_t = 30)]
+    pub idle_minutes: i64,
+    /// Hours after sign-in that end a session however active.
+    #[arg(long, default_value_t = 12)]
+    pub session_hours: i64,
 }
 
 #[derive(Debug, Args)]

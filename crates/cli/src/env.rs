@@ -48,12 +48,7 @@ pub fn ctx(cli: &Cli) -> Result<Ctx> {
     let user = std::env::var("USER")
         .or_else(|_| std::env::var("LOGNAME"))
         .unwrap_or_else(|_| "unknown".into());
-    Ok(Ctx {
-        actor: format!("operator:{user}"),
-        source: "cli".into(),
-        now: Utc::now(),
-        today: today(cli)?,
-    })
+    Ok(Ctx::operator(&user, Utc::now(), today(cli)?))
 }
 
 /// What `open` created, so that a failed `init` can remove it again.

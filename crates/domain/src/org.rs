@@ -73,6 +73,11 @@ impl Role {
         parse_name(field, value, ROLES)
     }
 
+    /// Every role, in the order of DESIGN.md.
+    pub fn all() -> Vec<Role> {
+        ROLES.iter().map(|(r, _)| *r).collect()
+    }
+
     pub fn as_str(self) -> &'static str {
         ROLES
             .iter()

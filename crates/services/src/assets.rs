@@ -3,8 +3,8 @@ use zilv_domain::{optional_text, required_text, AssetKind, Cia, Code, Level};
 use zilv_store::assets::{self, Asset, NewAsset};
 use zilv_store::{Store, StoreError};
 
+use crate::access::{scope, Permission};
 use crate::audit::record;
-use crate::orgs::resolve;
 use crate::{Ctx, Result, ServiceError};
 
 /// What the caller gives to add an asset; checked here.
@@ -33,7 +33,13 @@ pub async fn add(store: &Store, ctx: &Ctx, input: &AssetInput) -> Result<Asset> 
     };
     let description = optional_text("asset description", &input.description, 4000)?;
     let mut tx = store.begin().await?;
-    let org = resolve(&mut tx, input.org.as_deref()).await?;
+    let org = scope(
+        &mut tx,
+        ctx,
+        input.org.as_deref(),
+        Permission::EditRegisters,
+    )
+    .await?;
     if assets::by_code(&mut tx, org.id, code.as_str())
         .await?
         .is_some()
@@ -71,8 +77,20 @@ pub async fn add(store: &Store, ctx: &Ctx, input: &AssetInput) -> Result<Asset> 
     Ok(asset)
 }
 
-pub async fn list(store: &Store, org: Option<&str>) -> Result<Vec<Asset>> {
+pub async fn list(store: &Store, ctx: &Ctx, org: Option<&str>) -> Result<Vec<Asset>> {
     let mut conn = store.pool().acquire().await.map_err(StoreError::from)?;
-    let org = resolve(&mut conn, org).await?;
+    let org = scope(&mut conn, ctx, org, Permission::ViewRegisters).await?;
     Ok(assets::list(&mut conn, org.id).await?)
+}
+
+/// One asset of the organisation.
+pub async fn show(store: &Store, ctx: &Ctx, org: Option<&str>, code: &str) -> Result<Asset> {
+    let mut conn = store.pool().acquire().await.map_err(StoreError::from)?;
+    let org = scope(&mut conn, ctx, org, Permission::ViewRegisters).await?;
+    assets::by_code(&mut conn, org.id, code)
+        .await?
+        .ok_or_else(|| ServiceError::NotFound {
+            what: "asset",
+            key: code.to_string(),
+        })
 }

@@ -1,13 +1,19 @@
 //! Use cases over the store: each is one transaction that checks its input,
 //! makes its change and appends the audit event for it, or changes nothing.
+pub mod access;
 pub mod assets;
 pub mod audit;
+pub mod auth;
 mod context;
 pub mod orgs;
 pub mod password;
 pub mod setup;
 pub mod systems;
+pub mod tokens;
+pub mod totp;
+pub mod users;
 
+pub use access::{Permission, Principal};
 pub use context::Ctx;
 
 use zilv_domain::InvalidInput;
@@ -22,6 +28,12 @@ pub enum ServiceError {
     NotFound { what: &'static str, key: String },
     #[error("{0}")]
     Conflict(String),
+    /// The caller is signed in but their role does not allow this.
+    #[error("not allowed: {0}")]
+    Forbidden(String),
+    /// Sign-in refused; the message never says which of e-mail or password was wrong.
+    #[error("{0}")]
+    Unauthenticated(String),
     #[error(transparent)]
     Store(StoreError),
 }

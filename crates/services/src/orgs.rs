@@ -16,6 +16,11 @@ pub struct NewOrg {
 
 /// Adds an organisation; its code must be new.
 pub async fn add(store: &Store, ctx: &Ctx, input: &NewOrg) -> Result<Org> {
+    if ctx.principal.is_some() {
+        return Err(ServiceError::Forbidden(
+            "organisations are added by the installation's operator".into(),
+        ));
+    }
     let mut tx = store.begin().await?;
     let org = add_in(&mut tx, ctx, input).await?;
     zilv_store::commit(tx).await?;
@@ -45,9 +50,21 @@ pub(crate) async fn add_in(conn: &mut Conn, ctx: &Ctx, input: &NewOrg) -> Result
     Ok(org)
 }
 
+/// Every organisation of the installation (the operator only).
 pub async fn list(store: &Store) -> Result<Vec<Org>> {
     let mut conn = store.pool().acquire().await.map_err(StoreError::from)?;
     Ok(orgs::list(&mut conn).await?)
+}
+
+/// The member companies, for the association's dashboard.
+pub async fn members(store: &Store, ctx: &Ctx) -> Result<Vec<Org>> {
+    ctx.require(crate::access::Permission::ViewMembers)?;
+    let mut conn = store.pool().acquire().await.map_err(StoreError::from)?;
+    Ok(orgs::list(&mut conn)
+        .await?
+        .into_iter()
+        .filter(|o| o.kind == OrgKind::Company)
+        .collect())
 }
 
 /// The organisation named by `code`; without a code, the only member

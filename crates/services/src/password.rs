@@ -1,10 +1,13 @@
-//! Password hashing (Argon2id) and one-time password generation.
+//! Password hashing (Argon2id), the product's own password policy and
+//! one-time password generation.
 use argon2::password_hash::{
     rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString,
 };
 use argon2::Argon2;
 use rand::seq::SliceRandom;
 use rand::Rng;
+
+use zilv_domain::InvalidInput;
 
 use crate::{Result, ServiceError};
 
@@ -26,6 +29,67 @@ pub fn verify(password: &str, hash: &str) -> bool {
                 .is_ok()
         })
         .unwrap_or(false)
+}
+
+/// The password rules Zilv applies to its own users: the same that an
+/// assessment checks in others (EVAL-4.1.5.1) — length, complexity, no reuse.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PasswordPolicy {
+    pub min_length: usize,
+    /// How many of the four character classes (upper, lower, digit, other) are needed.
+    pub min_classes: usize,
+    /// A new password may not equal any of this many previous ones (the current included).
+    pub history: i64,
+}
+
+impl Default for PasswordPolicy {
+    fn default() -> Self {
+        PasswordPolicy {
+            min_length: 12,
+            min_classes: 3,
+            history: 5,
+        }
+    }
+}
+
+impl PasswordPolicy {
+    /// Refuses a password that is too short or too simple, saying which rule failed.
+    pub fn check(&self, field: &str, password: &str) -> std::result::Result<(), InvalidInput> {
+        let len = password.chars().count();
+        if len < self.min_length {
+            return Err(InvalidInput::new(
+                field,
+                format!(
+                    "is {len} characters long; at least {} are required",
+                    self.min_length
+                ),
+            ));
+        }
+        if len > 1024 {
+            return Err(InvalidInput::new(field, "is longer than 1024 characters"));
+        }
+        let classes = [
+            password.chars().any(|c| c.is_uppercase()),
+            password.chars().any(|c| c.is_lowercase()),
+            password.chars().any(|c| c.is_ascii_digit()),
+            password
+                .chars()
+                .any(|c| !c.is_uppercase() && !c.is_lowercase() && !c.is_ascii_digit()),
+        ]
+        .iter()
+        .filter(|b| **b)
+        .count();
+        if classes < self.min_classes {
+            return Err(InvalidInput::new(
+                field,
+                format!(
+                    "uses {classes} of the 4 character classes (upper case, lower case, digits, symbols); at least {} are required",
+                    self.min_classes
+                ),
+            ));
+        }
+        Ok(())
+    }
 }
 
 /// A random 20-character password with upper and lower case letters, digits
@@ -60,6 +124,23 @@ mod tests {
         assert!(verify("correct horse battery", &h));
         assert!(!verify("wrong", &h));
         assert!(!verify("x", "not a hash"));
+    }
+
+    #[test]
+    fn policy_refuses_short_and_simple_passwords() {
+        let p = PasswordPolicy::default();
+        assert!(p
+            .check("password", "Short1!")
+            .unwrap_err()
+            .to_string()
+            .contains("at least 12"));
+        assert!(p
+            .check("password", "alllowercaseletters")
+            .unwrap_err()
+            .to_string()
+            .contains("1 of the 4"));
+        p.check("password", "Correct-horse-battery").unwrap();
+        p.check("password", &one_time()).unwrap();
     }
 
     #[test]

@@ -11,8 +11,8 @@ use zilv_store::incidents::{self, Incident};
 use zilv_store::systems::{self, NewSystem, System};
 use zilv_store::{assets, Conn, Store, StoreError};
 
+use crate::access::{scope, Permission};
 use crate::audit::record;
-use crate::orgs::resolve;
 use crate::{Ctx, Result, ServiceError};
 
 /// What the caller gives to add a system; checked here.
@@ -72,7 +72,13 @@ pub async fn add(
         }
     }
     let mut tx = store.begin().await?;
-    let org = resolve(&mut tx, input.org.as_deref()).await?;
+    let org = scope(
+        &mut tx,
+        ctx,
+        input.org.as_deref(),
+        Permission::EditRegisters,
+    )
+    .await?;
     if systems::by_code(&mut tx, org.id, code.as_str())
         .await?
         .is_some()
@@ -143,7 +149,7 @@ pub async fn record_incident(
     }
     let summary = required_text("incident summary", summary, 4000)?;
     let mut tx = store.begin().await?;
-    let org = resolve(&mut tx, org).await?;
+    let org = scope(&mut tx, ctx, org, Permission::EditRegisters).await?;
     let system = find(&mut tx, org.id, system_code).await?;
     let incident = MajorIncident {
         occurred_on,
@@ -216,12 +222,13 @@ async fn view(
 /// Every system of the organisation, the most urgent deadline first.
 pub async fn list(
     store: &Store,
+    ctx: &Ctx,
     params: &Parameters,
     org: Option<&str>,
-    today: NaiveDate,
 ) -> Result<Vec<SystemView>> {
+    let today = ctx.today;
     let mut conn = store.pool().acquire().await.map_err(StoreError::from)?;
-    let org = resolve(&mut conn, org).await?;
+    let org = scope(&mut conn, ctx, org, Permission::ViewRegisters).await?;
     let incidents = incidents::list(&mut conn, org.id).await?;
     let mut views = Vec::new();
     for s in systems::list(&mut conn, org.id).await? {
@@ -239,13 +246,14 @@ pub async fn list(
 /// One system of the organisation.
 pub async fn show(
     store: &Store,
+    ctx: &Ctx,
     params: &Parameters,
     org: Option<&str>,
     code: &str,
-    today: NaiveDate,
 ) -> Result<SystemView> {
+    let today = ctx.today;
     let mut conn = store.pool().acquire().await.map_err(StoreError::from)?;
-    let org = resolve(&mut conn, org).await?;
+    let org = scope(&mut conn, ctx, org, Permission::ViewRegisters).await?;
     let system = find(&mut conn, org.id, code).await?;
     let incidents = incidents::list(&mut conn, org.id).await?;
     view(&mut conn, &org.code, system, &incidents, params, today).await

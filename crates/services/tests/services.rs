@@ -12,12 +12,11 @@ use zilv_store::{audit as audit_store, users, Store};
 use zilv_testkit::TestDb;
 
 fn ctx() -> Ctx {
-    Ctx {
-        actor: "operator:test".into(),
-        source: "cli".into(),
-        now: Utc.with_ymd_and_hms(2026, 11, 28, 1, 0, 0).unwrap(),
-        today: NaiveDate::from_ymd_opt(2026, 11, 28).unwrap(),
-    }
+    Ctx::operator(
+        "test",
+        Utc.with_ymd_and_hms(2026, 11, 28, 1, 0, 0).unwrap(),
+        NaiveDate::from_ymd_opt(2026, 11, 28).unwrap(),
+    )
 }
 
 fn params() -> Parameters {
@@ -133,7 +132,7 @@ async fn eval_3_1_system_list_shows_next_due_by_class_most_urgent_first() {
     systems::add(&store, &ctx(), &p, &system("ACME", "HR", "3"))
         .await
         .unwrap();
-    let list = systems::list(&store, &p, Some("ACME"), ctx().today)
+    let list = systems::list(&store, &ctx(), &p, Some("ACME"))
         .await
         .unwrap();
     let got: Vec<(&str, String, &str)> = list
@@ -166,7 +165,7 @@ async fn eval_3_2_recorded_incident_brings_the_assessment_forward() {
     systems::record_incident(&store, &ctx(), None, "CORE", "2026-10-31", true, "個資外洩")
         .await
         .unwrap();
-    let v = systems::show(&store, &p, None, "CORE", ctx().today)
+    let v = systems::show(&store, &ctx(), &p, None, "CORE")
         .await
         .unwrap();
     assert_eq!(v.next_due.on.to_string(), "2027-01-31");
@@ -213,7 +212,7 @@ async fn sr_2_1_assets_are_linked_to_systems_of_the_same_organisation() {
         "{err}"
     );
     assert!(
-        systems::show(&store, &params(), Some("ACME"), "OTHER", ctx().today)
+        systems::show(&store, &ctx(), &params(), Some("ACME"), "OTHER")
             .await
             .is_err()
     );
@@ -242,14 +241,14 @@ async fn organisations_see_only_their_own_systems_and_assets() {
     systems::add(&store, &ctx(), &params(), &system("BETA", "CLAIMS", "2"))
         .await
         .unwrap();
-    let beta: Vec<String> = systems::list(&store, &params(), Some("BETA"), ctx().today)
+    let beta: Vec<String> = systems::list(&store, &ctx(), &params(), Some("BETA"))
         .await
         .unwrap()
         .into_iter()
         .map(|v| v.system.code)
         .collect();
     assert_eq!(beta, ["CLAIMS"]);
-    let err = systems::show(&store, &params(), Some("BETA"), "NETBUY", ctx().today)
+    let err = systems::show(&store, &ctx(), &params(), Some("BETA"), "NETBUY")
         .await
         .unwrap_err();
     assert!(matches!(err, ServiceError::NotFound { what: "system", .. }));
@@ -258,7 +257,7 @@ async fn organisations_see_only_their_own_systems_and_assets() {
         .await
         .unwrap();
     // With two companies, the organisation must be named.
-    let err = systems::list(&store, &params(), None, ctx().today)
+    let err = systems::list(&store, &ctx(), &params(), None)
         .await
         .unwrap_err()
         .to_string();
@@ -323,7 +322,7 @@ async fn refused_changes_leave_no_trace() {
     ));
     assert_eq!(event_count(&store).await, before + 1);
     assert_eq!(
-        systems::list(&store, &params(), Some("ACME"), ctx().today)
+        systems::list(&store, &ctx(), &params(), Some("ACME"))
             .await
             .unwrap()
             .len(),

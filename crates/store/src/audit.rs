@@ -236,3 +236,68 @@ pub async fn recent(
     };
     rows.iter().map(from_row).collect()
 }
+
+/// What an auditor filters the trail by; every field is optional.
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    /// Exact actor (an e-mail or `operator:NAME`).
+    pub actor: Option<String>,
+    /// Actions starting with this, e.g. `user.` or `system.create`.
+    pub action_prefix: Option<String>,
+    pub object_type: Option<String>,
+    /// Events at or after this day (`YYYY-MM-DD`, UTC).
+    pub from: Option<String>,
+    /// Events on or before this day (`YYYY-MM-DD`, UTC).
+    pub to: Option<String>,
+    /// Only events with a smaller sequence number (the next page).
+    pub before_seq: Option<i64>,
+}
+
+/// One organisation's events matching `filter`, newest first, at most `limit`.
+pub async fn search(
+    conn: &mut Conn,
+    org_id: i64,
+    filter: &Filter,
+    limit: i64,
+) -> Result<Vec<Event>, StoreError> {
+    let mut sql = format!("SELECT {COLUMNS} FROM audit_events WHERE org_id = $1");
+    let mut binds: Vec<String> = Vec::new();
+    let mut add = |clause: &str, value: String| {
+        binds.push(value);
+        sql.push_str(&format!(" AND {clause} ${}", binds.len() + 1));
+    };
+    if let Some(a) = &filter.actor {
+        add("actor =", a.clone());
+    }
+    if let Some(a) = &filter.action_prefix {
+        // `substr` on both databases; no LIKE, so `%` and `_` are plain characters.
+        add(
+            &format!("substr(action, 1, {}) =", a.chars().count()),
+            a.clone(),
+        );
+    }
+    if let Some(t) = &filter.object_type {
+        add("object_type =", t.clone());
+    }
+    if let Some(d) = &filter.from {
+        add("at >=", d.clone());
+    }
+    if let Some(d) = &filter.to {
+        add("at <", format!("{d}T99"));
+    }
+    let seq_param = binds.len() + 2;
+    if filter.before_seq.is_some() {
+        sql.push_str(&format!(" AND seq < ${seq_param}"));
+    }
+    let limit_param = seq_param + usize::from(filter.before_seq.is_some());
+    sql.push_str(&format!(" ORDER BY seq DESC LIMIT ${limit_param}"));
+    let mut q = sqlx::query(&sql).bind(org_id);
+    for b in &binds {
+        q = q.bind(b.as_str());
+    }
+    if let Some(s) = filter.before_seq {
+        q = q.bind(s);
+    }
+    let rows = q.bind(limit).fetch_all(conn).await?;
+    rows.iter().map(from_row).collect()
+}

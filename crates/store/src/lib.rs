@@ -4,12 +4,14 @@
 //! Every query is written once, with `$1`-style parameters that both
 //! databases accept; only the schema files differ per database. Every query
 //! on an organisation's objects takes the organisation's ID.
+pub mod api_tokens;
 pub mod assets;
 pub mod audit;
 mod connect;
 pub mod incidents;
 mod migrate;
 pub mod orgs;
+pub mod sessions;
 pub mod systems;
 pub mod users;
 

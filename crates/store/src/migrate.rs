@@ -29,12 +29,20 @@ impl Migration {
 }
 
 /// Every migration, oldest first. Released ones are never edited.
-pub const MIGRATIONS: &[Migration] = &[Migration {
-    version: 1,
-    name: "initial",
-    sqlite: include_str!("../migrations/sqlite/0001_initial.sql"),
-    postgres: include_str!("../migrations/postgres/0001_initial.sql"),
-}];
+pub const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "initial",
+        sqlite: include_str!("../migrations/sqlite/0001_initial.sql"),
+        postgres: include_str!("../migrations/postgres/0001_initial.sql"),
+    },
+    Migration {
+        version: 2,
+        name: "sign_in",
+        sqlite: include_str!("../migrations/sqlite/0002_sign_in.sql"),
+        postgres: include_str!("../migrations/postgres/0002_sign_in.sql"),
+    },
+];
 
 const LEDGER: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (
     version    BIGINT NOT NULL PRIMARY KEY,

@@ -57,6 +57,16 @@ pub async fn by_code(conn: &mut Conn, code: &str) -> Result<Option<Org>, StoreEr
     row.as_ref().map(from_row).transpose()
 }
 
+pub async fn by_id(conn: &mut Conn, id: i64) -> Result<Option<Org>, StoreError> {
+    let row = sqlx::query(&format!(
+        "SELECT {COLUMNS} FROM organisations WHERE id = $1"
+    ))
+    .bind(id)
+    .fetch_optional(conn)
+    .await?;
+    row.as_ref().map(from_row).transpose()
+}
+
 pub async fn list(conn: &mut Conn) -> Result<Vec<Org>, StoreError> {
     let rows = sqlx::query(&format!(
         "SELECT {COLUMNS} FROM organisations ORDER BY kind, code"

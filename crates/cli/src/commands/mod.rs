@@ -3,6 +3,8 @@ mod audit;
 mod catalog;
 mod init;
 mod records;
+mod serve;
+mod users;
 
 use std::process::ExitCode;
 
@@ -19,6 +21,8 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         Command::System(cmd) => records::system(&cli, cmd).await,
         Command::Asset(cmd) => records::asset(&cli, cmd).await,
         Command::Audit(cmd) => audit::run(&cli, cmd).await,
+        Command::User(cmd) => users::run(&cli, cmd).await,
+        Command::Serve(args) => serve::run(&cli, args).await,
     }
 }
 

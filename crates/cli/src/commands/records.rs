@@ -114,7 +114,7 @@ pub async fn system(cli: &Cli, cmd: &SystemCmd) -> Result<ExitCode> {
             }
         }
         SystemCmd::List { org, json } => {
-            let list = systems::list(&store, &params, org.org.as_deref(), ctx.today).await?;
+            let list = systems::list(&store, &ctx, &params, org.org.as_deref()).await?;
             if json.json {
                 print_json(&list)?;
             } else {
@@ -142,7 +142,7 @@ pub async fn system(cli: &Cli, cmd: &SystemCmd) -> Result<ExitCode> {
             }
         }
         SystemCmd::Show { code, org, json } => {
-            let v = systems::show(&store, &params, org.org.as_deref(), code, ctx.today).await?;
+            let v = systems::show(&store, &ctx, &params, org.org.as_deref(), code).await?;
             if json.json {
                 print_json(&v)?;
             } else {
@@ -206,7 +206,7 @@ pub async fn system(cli: &Cli, cmd: &SystemCmd) -> Result<ExitCode> {
                 summary,
             )
             .await?;
-            let v = systems::show(&store, &params, org.org.as_deref(), code, ctx.today).await?;
+            let v = systems::show(&store, &ctx, &params, org.org.as_deref(), code).await?;
             if json.json {
                 print_json(&serde_json::json!({"incident": i, "system": v}))?;
             } else {
@@ -263,7 +263,7 @@ pub async fn asset(cli: &Cli, cmd: &AssetCmd) -> Result<ExitCode> {
             }
         }
         AssetCmd::List { org, json } => {
-            let list = assets::list(&store, org.org.as_deref()).await?;
+            let list = assets::list(&store, &env::ctx(cli)?, org.org.as_deref()).await?;
             if json.json {
                 print_json(&list)?;
             } else {

@@ -1,0 +1,301 @@
+//! The REST API under `/api/v1`: JSON in and out, signed in by a bearer
+//! token (or a session with the `X-CSRF-Token` header), the same use cases
+//! and permissions as the pages.
+pub mod openapi;
+
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde::Deserialize;
+use serde_json::{json, Value};
+use zilv_services::assets::AssetInput;
+use zilv_services::systems::SystemInput;
+use zilv_services::users::UserInput;
+use zilv_services::{assets, orgs, systems, users, ServiceError};
+
+use crate::auth::SignedIn;
+use crate::error::AppError;
+use crate::forms::ApiJson;
+use crate::state::AppState;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/me", get(me))
+        .route("/systems", get(list_systems).post(add_system))
+        .route("/systems/{code}", get(show_system))
+        .route("/systems/{code}/incidents", post(add_incident))
+        .route("/assets", get(list_assets).post(add_asset))
+        .route("/assets/{code}", get(show_asset))
+        .route("/users", get(list_users).post(add_user))
+        .route("/users/{email}", get(show_user))
+        .route("/audit", get(audit))
+        .route("/members", get(members))
+        .route("/catalog/clauses", get(clauses))
+        .route("/catalog/clauses/{id}", get(clause))
+}
+
+type ApiResult = Result<Response, AppError>;
+
+fn err(e: ServiceError) -> AppError {
+    AppError::from(e).json()
+}
+
+fn ok<T: serde::Serialize>(status: StatusCode, v: &T) -> ApiResult {
+    Ok((status, Json(v)).into_response())
+}
+
+async fn me(SignedIn(a): SignedIn) -> ApiResult {
+    ok(StatusCode::OK, &a.principal)
+}
+
+async fn list_systems(State(s): State<AppState>, SignedIn(a): SignedIn) -> ApiResult {
+    let v = systems::list(&s.store, &a.ctx(&s), s.params(), None)
+        .await
+        .map_err(err)?;
+    ok(StatusCode::OK, &v)
+}
+
+async fn show_system(
+    State(s): State<AppState>,
+    SignedIn(a): SignedIn,
+    Path(code): Path<String>,
+) -> ApiResult {
+    let v = systems::show(&s.store, &a.ctx(&s), s.params(), None, &code)
+        .await
+        .map_err(err)?;
+    ok(StatusCode::OK, &v)
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NewSystem {
+    code: String,
+    name: String,
+    class: Value,
+    sourcing: String,
+    dev_unit: String,
+    maint_unit: String,
+    #[serde(default)]
+    description: String,
+    #[serde(default)]
+    last_assessed: Option<String>,
+    #[serde(default)]
+    assets: Vec<String>,
+}
+
+fn text_of(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+async fn add_system(
+    State(s): State<AppState>,
+    SignedIn(a): SignedIn,
+    ApiJson(b): ApiJson<NewSystem>,
+) -> ApiResult {
+    let input = SystemInput {
+        org: None,
+        code: b.code,
+        name: b.name,
+        class: text_of(&b.class),
+        sourcing: b.sourcing,
+        dev_unit: b.dev_unit,
+        maint_unit: b.maint_unit,
+        description: b.description,
+        last_assessed: b.last_assessed,
+        assets: b.assets,
+    };
+    let v = systems::add(&s.store, &a.ctx(&s), s.params(), &input)
+        .await
+        .map_err(err)?;
+    ok(StatusCode::CREATED, &v)
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NewIncident {
+    occurred_on: String,
+    harms_consumers: bool,
+    summary: String,
+}
+
+async fn add_incident(
+    State(s): State<AppState>,
+    SignedIn(a): SignedIn,
+    Path(code): Path<String>,
+    ApiJson(b): ApiJson<NewIncident>,
+) -> ApiResult {
+    let v = systems::record_incident(
+        &s.store,
+        &a.ctx(&s),
+        None,
+        &code,
+        &b.occurred_on,
+        b.harms_consumers,
+        &b.summary,
+    )
+    .await
+    .map_err(err)?;
+    ok(StatusCode::CREATED, &v)
+}
+
+async fn list_assets(State(s): State<AppState>, SignedIn(a): SignedIn) -> ApiResult {
+    let v = assets::list(&s.store, &a.ctx(&s), None)
+        .await
+        .map_err(err)?;
+    ok(StatusCode::OK, &v)
+}
+
+async fn show_asset(
+    State(s): State<AppState>,
+    SignedIn(a): SignedIn,
+    Path(code): Path<String>,
+) -> ApiResult {
+    let v = assets::show(&s.store, &a.ctx(&s), None, &code)
+        .await
+        .map_err(err)?;
+    ok(StatusCode::OK, &v)
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NewAsset {
+    code: String,
+    name: String,
+    kind: String,
+    owner: String,
+    confidentiality: Value,
+    integrity: Value,
+    availability: Value,
+    #[serde(default)]
+    description: String,
+}
+
+async fn add_asset(
+    State(s): State<AppState>,
+    SignedIn(a): SignedIn,
+    ApiJson(b): ApiJson<NewAsset>,
+) -> ApiResult {
+    let input = AssetInput {
+        org: None,
+        code: b.code,
+        name: b.name,
+        kind: b.kind,
+        owner: b.owner,
+        confidentiality: text_of(&b.confidentiality),
+        integrity: text_of(&b.integrity),
+        availability: text_of(&b.availability),
+        description: b.description,
+    };
+    let v = assets::add(&s.store, &a.ctx(&s), &input)
+        .await
+        .map_err(err)?;
+    ok(StatusCode::CREATED, &v)
+}
+
+async fn list_users(State(s): State<AppState>, SignedIn(a): SignedIn) -> ApiResult {
+    let v = users::list(&s.store, &a.ctx(&s), None).await.map_err(err)?;
+    ok(StatusCode::OK, &v)
+}
+
+async fn show_user(
+    State(s): State<AppState>,
+    SignedIn(a): SignedIn,
+    Path(email): Path<String>,
+) -> ApiResult {
+    let v = users::show(&s.store, &a.ctx(&s), None, &email)
+        .await
+        .map_err(err)?;
+    ok(StatusCode::OK, &v)
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NewUser {
+    email: String,
+    #[serde(default)]
+    display_name: String,
+    role: String,
+}
+
+async fn add_user(
+    State(s): State<AppState>,
+    SignedIn(a): SignedIn,
+    ApiJson(b): ApiJson<NewUser>,
+) -> ApiResult {
+    let input = UserInput {
+        org: None,
+        email: b.email,
+        display_name: b.display_name,
+        role: b.role,
+        password: None,
+    };
+    let v = users::add(&s.store, &a.ctx(&s), &s.config.auth.password, &input)
+        .await
+        .map_err(err)?;
+    ok(StatusCode::CREATED, &v)
+}
+
+#[derive(Debug, Deserialize)]
+struct AuditParams {
+    actor: Option<String>,
+    action: Option<String>,
+    object_type: Option<String>,
+    from: Option<String>,
+    to: Option<String>,
+    before: Option<i64>,
+    limit: Option<i64>,
+}
+
+async fn audit(
+    State(s): State<AppState>,
+    SignedIn(a): SignedIn,
+    Query(q): Query<AuditParams>,
+) -> ApiResult {
+    let filter = zilv_store::audit::Filter {
+        actor: q.actor,
+        action_prefix: q.action,
+        object_type: q.object_type,
+        from: q.from,
+        to: q.to,
+        before_seq: q.before,
+    };
+    let v =
+        zilv_services::audit::search(&s.store, &a.ctx(&s), None, &filter, q.limit.unwrap_or(100))
+            .await
+            .map_err(err)?;
+    ok(StatusCode::OK, &v)
+}
+
+async fn members(State(s): State<AppState>, SignedIn(a): SignedIn) -> ApiResult {
+    let v = orgs::members(&s.store, &a.ctx(&s)).await.map_err(err)?;
+    ok(StatusCode::OK, &v)
+}
+
+async fn clauses(State(s): State<AppState>) -> ApiResult {
+    let list: Vec<Value> = s
+        .catalog
+        .clauses
+        .iter()
+        .map(|c| json!({ "id": c.id, "parent": c.parent, "title_zh": c.title_zh, "title_en": c.title_en }))
+        .collect();
+    ok(
+        StatusCode::OK,
+        &json!({ "version": s.catalog.meta.version, "clauses": list }),
+    )
+}
+
+async fn clause(State(s): State<AppState>, Path(id): Path<String>) -> ApiResult {
+    let c = s.catalog.clause(&id).ok_or_else(|| {
+        AppError::new(
+            StatusCode::NOT_FOUND,
+            format!("no clause {id} in the catalog"),
+        )
+        .json()
+    })?;
+    ok(StatusCode::OK, c)
+}

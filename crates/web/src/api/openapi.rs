@@ -1,0 +1,181 @@
+//! The OpenAPI 3.1 document of the REST API, served at `/api/openapi.json`.
+use axum::Json;
+use serde_json::{json, Map, Value};
+
+/// Every operation: method, path (OpenAPI template), summary, request schema, success status.
+pub const OPERATIONS: &[(&str, &str, &str, Option<&str>, u16)] = &[
+    (
+        "get",
+        "/api/v1/me",
+        "The caller: user, organisation, role",
+        None,
+        200,
+    ),
+    (
+        "get",
+        "/api/v1/systems",
+        "Systems with their next assessment due date (EVAL-3.1, EVAL-3.2), most urgent first",
+        None,
+        200,
+    ),
+    (
+        "post",
+        "/api/v1/systems",
+        "Add a system (EVAL-2.1)",
+        Some("NewSystem"),
+        201,
+    ),
+    ("get", "/api/v1/systems/{code}", "One system", None, 200),
+    (
+        "post",
+        "/api/v1/systems/{code}/incidents",
+        "Record a major incident (EVAL-3.2)",
+        Some("NewIncident"),
+        201,
+    ),
+    (
+        "get",
+        "/api/v1/assets",
+        "Information assets (SR-2.1)",
+        None,
+        200,
+    ),
+    (
+        "post",
+        "/api/v1/assets",
+        "Add an asset (SR-2.1)",
+        Some("NewAsset"),
+        201,
+    ),
+    ("get", "/api/v1/assets/{code}", "One asset", None, 200),
+    (
+        "get",
+        "/api/v1/users",
+        "Users of the organisation",
+        None,
+        200,
+    ),
+    (
+        "post",
+        "/api/v1/users",
+        "Add a user; the answer carries a one-time password",
+        Some("NewUser"),
+        201,
+    ),
+    ("get", "/api/v1/users/{email}", "One user", None, 200),
+    (
+        "get",
+        "/api/v1/audit",
+        "The organisation's audit trail, newest first",
+        None,
+        200,
+    ),
+    (
+        "get",
+        "/api/v1/members",
+        "Member companies (association only)",
+        None,
+        200,
+    ),
+    (
+        "get",
+        "/api/v1/catalog/clauses",
+        "Every clause of the regulation",
+        None,
+        200,
+    ),
+    (
+        "get",
+        "/api/v1/catalog/clauses/{id}",
+        "One clause: original text and English summary",
+        None,
+        200,
+    ),
+];
+
+fn schemas() -> Value {
+    let s = |props: Value, required: &[&str]| json!({ "type": "object", "additionalProperties": false, "properties": props, "required": required });
+    json!({
+        "NewSystem": s(json!({
+            "code": { "type": "string" }, "name": { "type": "string" },
+            "class": { "type": ["integer", "string"], "enum": [1, 2, 3, "1", "2", "3"] },
+            "sourcing": { "type": "string", "enum": ["in-house", "outsourced"] },
+            "dev_unit": { "type": "string" }, "maint_unit": { "type": "string" },
+            "description": { "type": "string" },
+            "last_assessed": { "type": "string", "format": "date" },
+            "assets": { "type": "array", "items": { "type": "string" } }
+        }), &["code", "name", "class", "sourcing", "dev_unit", "maint_unit"]),
+        "NewIncident": s(json!({
+            "occurred_on": { "type": "string", "format": "date" },
+            "harms_consumers": { "type": "boolean" },
+            "summary": { "type": "string" }
+        }), &["occurred_on", "harms_consumers", "summary"]),
+        "NewAsset": s(json!({
+            "code": { "type": "string" }, "name": { "type": "string" },
+            "kind": { "type": "string", "enum": ["software", "hardware", "environment", "document", "communication", "data", "people"] },
+            "owner": { "type": "string" },
+            "confidentiality": { "type": ["integer", "string"] },
+            "integrity": { "type": ["integer", "string"] },
+            "availability": { "type": ["integer", "string"] },
+            "description": { "type": "string" }
+        }), &["code", "name", "kind", "owner", "confidentiality", "integrity", "availability"]),
+        "NewUser": s(json!({
+            "email": { "type": "string", "format": "email" },
+            "display_name": { "type": "string" },
+            "role": { "type": "string" }
+        }), &["email", "role"]),
+        "Error": { "type": "object", "properties": { "error": { "type": "object", "properties": {
+            "status": { "type": "integer" }, "message": { "type": "string" } } } } }
+    })
+}
+
+/// The whole document.
+pub fn build() -> Value {
+    let mut paths = Map::new();
+    for (method, path, summary, body, status) in OPERATIONS {
+        let mut op = json!({
+            "summary": summary,
+            "responses": {
+                status.to_string(): { "description": "success", "content": { "application/json": {} } },
+                "4XX": { "description": "refused; the message says why", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } } }
+            }
+        });
+        let params: Vec<Value> = path
+            .split('/')
+            .filter_map(|seg| seg.strip_prefix('{').and_then(|s| s.strip_suffix('}')))
+            .map(|name| json!({ "name": name, "in": "path", "required": true, "schema": { "type": "string" } }))
+            .collect();
+        if !params.is_empty() {
+            op["parameters"] = Value::Array(params);
+        }
+        if let Some(schema) = body {
+            op["requestBody"] = json!({ "required": true, "content": { "application/json": { "schema": { "$ref": format!("#/components/schemas/{schema}") } } } });
+        }
+        if let Some(entry) = paths
+            .entry((*path).to_string())
+            .or_insert_with(|| json!({}))
+            .as_object_mut()
+        {
+            entry.insert((*method).to_string(), op);
+        }
+    }
+    json!({
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Zilv API",
+            "version": env!("CARGO_PKG_VERSION"),
+            "description": "Information-security self-regulation of Taiwan's non-life insurers (財產保險業辦理資訊安全防護自律規範)."
+        },
+        "servers": [{ "url": "/" }],
+        "security": [{ "bearer": [] }],
+        "components": {
+            "securitySchemes": { "bearer": { "type": "http", "scheme": "bearer", "description": "An API token made on the account page (zilv_…)" } },
+            "schemas": schemas()
+        },
+        "paths": paths
+    })
+}
+
+pub async fn document() -> Json<Value> {
+    Json(build())
+}
