@@ -1,12 +1,17 @@
-//! Types and rules of the regulation: organisations, roles, assets, systems
-//! and the deadlines that follow from them. Pure functions: no I/O, and the
+//! Types and rules of the regulation: organisations, roles, assets, systems,
+//! the deadlines that follow from them, and the security-assessment lifecycle
+//! with its gates. Pure functions: no I/O, and the
 //! date is always passed in.
 pub mod asset;
 pub mod date;
 pub mod ident;
+pub mod independence;
+pub mod items;
 pub mod org;
+pub mod qualification;
 pub mod schedule;
 pub mod system;
+pub mod team;
 
 pub use asset::{AssetKind, Cia, Level};
 pub use date::{add_months, add_years, parse_date, roc_date};
@@ -16,6 +21,16 @@ pub use schedule::{
     next_assessment_due, plan_review_due, Due, DueBasis, DueStatus, MajorIncident, DUE_SOON_DAYS,
 };
 pub use system::{Sourcing, SystemClass};
+
+pub use independence::{
+    independence_problems, normalise_unit, Affiliation, IndependenceProblem, SystemUnits,
+};
+pub use items::{validate_selection, AssessmentItem, ItemChoice, ItemDecision, SelectionProblem};
+pub use qualification::{
+    needed_for, needed_kinds, Evidence, Need, NotCounted, Qualification, QualificationKind,
+    QualificationPolicy,
+};
+pub use team::{team_readiness, Assessor, Missing};
 
 /// An input that a rule of the domain refuses, with the input named.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
