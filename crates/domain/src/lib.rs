@@ -2,13 +2,17 @@
 //! the deadlines that follow from them, and the security-assessment lifecycle
 //! with its gates. Pure functions: no I/O, and the
 //! date is always passed in.
+pub mod assessment;
 pub mod asset;
 pub mod date;
+pub mod finding;
 pub mod ident;
 pub mod independence;
 pub mod items;
 pub mod org;
+pub mod plan;
 pub mod qualification;
+pub mod report_gate;
 pub mod schedule;
 pub mod system;
 pub mod team;
@@ -22,13 +26,29 @@ pub use schedule::{
 };
 pub use system::{Sourcing, SystemClass};
 
+pub use assessment::{
+    completion_gate, result_problems, start_gate, AssessmentStatus, CompletionProblem, ItemOutcome,
+    ItemResult, StartInput, StartProblem,
+};
+pub use finding::{
+    is_overdue, transition, FindingAction, FindingStatus, RemediationPolicy, Severity,
+    TransitionError,
+};
 pub use independence::{
     independence_problems, normalise_unit, Affiliation, IndependenceProblem, SystemUnits,
 };
 pub use items::{validate_selection, AssessmentItem, ItemChoice, ItemDecision, SelectionProblem};
+pub use plan::{
+    check_approval, plan_coverage, ApprovingBody, CompanySystem, CoverageProblem, PlanApproval,
+    PlanEntry,
+};
 pub use qualification::{
     needed_for, needed_kinds, Evidence, Need, NotCounted, Qualification, QualificationKind,
     QualificationPolicy,
+};
+pub use report_gate::{
+    report_gate, FindingField, ReportAssessment, ReportDrill, ReportFinding, ReportInput,
+    ReportProblem,
 };
 pub use team::{team_readiness, Assessor, Missing};
 
