@@ -431,4 +431,21 @@ mod tests {
             .collect();
         assert_eq!(kinds, ["team", "item", "finding", "drill"]);
     }
+
+    #[test]
+    fn eval_8_problems_serialise_as_tagged_json() {
+        let mut input = complete();
+        input.assessments[0].team[1].qualifications[0] =
+            crate::team::tests::cert(QualificationKind::SimulatedAttack, "OSCP", "2026-01-31");
+        input.findings[0].category.clear();
+        let problems = gate(&input).unwrap_err();
+        let json = serde_json::to_value(&problems).unwrap();
+        assert_eq!(json[0]["kind"], "team_not_qualified");
+        assert_eq!(json[0]["missing"][0]["missing"], "qualification");
+        assert_eq!(json[0]["missing"][0]["need"]["because"], "class1");
+        assert_eq!(json[0]["missing"][1]["why"]["reason"], "expired");
+        assert_eq!(json[0]["missing"][1]["why"]["expired_on"], "2026-01-31");
+        assert_eq!(json[1]["kind"], "finding_incomplete");
+        assert_eq!(json[1]["missing"][0], "category");
+    }
 }
