@@ -459,4 +459,19 @@ mod tests {
         );
         assert!(problems[0].to_string().starts_with("EVAL-4.1.3.2: "));
     }
+
+    #[test]
+    fn eval_4_2_decisions_round_trip_as_json() {
+        let d = vec![
+            ItemDecision::selected(AssessmentItem::Malware),
+            ItemDecision::left_out(AssessmentItem::PenetrationTest, "no website"),
+        ];
+        let json = serde_json::to_string(&d).unwrap();
+        assert_eq!(
+            json,
+            r#"[{"item":"EVAL-4.1.3.2","choice":"selected"},{"item":"EVAL-4.1.4.1","choice":"left_out","reason":"no website"}]"#
+        );
+        let back: Vec<ItemDecision> = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, d);
+    }
 }
