@@ -199,7 +199,7 @@ pub fn build(m: &ReportModel, catalog: &zilv_catalog::Catalog) -> Document {
                     l.status,
                     l.due,
                 ],
-                &[8.0, 13.0, 7.0, 8.0, 10.0, 10.0, 15.0, 15.0, 7.0, 9.0],
+                &[8.0, 13.0, 6.0, 8.0, 10.5, 10.0, 15.0, 15.0, 7.0, 9.5],
                 m.findings
                     .iter()
                     .map(|f| {

@@ -70,7 +70,11 @@ pub fn draw(l: &mut Layout, t: &Table) {
         xs.push(x);
         x += w;
     }
-    let size = if ws.len() > 6 { 7.5 } else { 9.0 };
+    let size = match ws.len() {
+        0..=6 => 9.0,
+        7..=8 => 7.5,
+        _ => 7.0,
+    };
     let g = Geometry {
         xs,
         ws,

@@ -3,6 +3,8 @@
 use chrono::{DateTime, NaiveDate};
 use zilv_report::*;
 
+pub mod tools;
+
 pub fn date(y: i32, m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, d).unwrap()
 }
