@@ -185,7 +185,12 @@ pub fn build(m: &ReportModel, catalog: &zilv_catalog::Catalog) -> Document {
     let findings = Section {
         title: l.sec_findings.to_string(),
         blocks: vec![
-            Block::Paragraph(format!("{}{}{}", l.findings_total, l.colon, m.findings.len())),
+            Block::Paragraph(format!(
+                "{}{}{}",
+                l.findings_total,
+                l.colon,
+                m.findings.len()
+            )),
             table(
                 &[
                     l.id,
@@ -225,7 +230,14 @@ pub fn build(m: &ReportModel, catalog: &zilv_catalog::Catalog) -> Document {
     let drills = Section {
         title: l.sec_drills.to_string(),
         blocks: vec![table(
-            &[l.date, l.recipients, l.opened, l.clicked, l.reported, l.notes],
+            &[
+                l.date,
+                l.recipients,
+                l.opened,
+                l.clicked,
+                l.reported,
+                l.notes,
+            ],
             &[14.0, 12.0, 14.0, 14.0, 14.0, 32.0],
             m.drills
                 .iter()

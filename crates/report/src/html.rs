@@ -122,11 +122,11 @@ fn chart(h: &mut String, c: &Chart) {
         let y = GAP + u32::try_from(i).unwrap_or(0) * (BAR + GAP);
         let w = area * f64::from(b.value) / f64::from(max);
         let (r, g, bl) = b.color;
-        let _ = write!(
+        let _ = writeln!(
             h,
             "<text x=\"0\" y=\"{ty}\" font-size=\"13\">{label}</text>\
              <rect x=\"{LABEL}\" y=\"{y}\" width=\"{w:.1}\" height=\"{BAR}\" fill=\"rgb({r},{g},{bl})\"/>\
-             <text x=\"{vx:.1}\" y=\"{ty}\" font-size=\"13\">{v}</text>\n",
+             <text x=\"{vx:.1}\" y=\"{ty}\" font-size=\"13\">{v}</text>",
             ty = y + 14,
             label = escape(&b.label),
             vx = f64::from(LABEL) + w + 5.0,

@@ -248,9 +248,7 @@ pub fn area(lang: Language, a: QualificationArea) -> &'static str {
         (Language::En, QualificationArea::SecurityManagement) => "(1) Security management",
         (Language::En, QualificationArea::SecurityTechnical) => "(2) Security technique",
         (Language::En, QualificationArea::SimulatedAttack) => "(3) Simulated attack",
-        (Language::En, QualificationArea::FinancialApplications) => {
-            "(4) Financial applications"
-        }
+        (Language::En, QualificationArea::FinancialApplications) => "(4) Financial applications",
     }
 }
 

@@ -127,7 +127,11 @@ fn pdf_pages_render_to_png_for_review() {
     let dir = artifacts_dir();
     for old in std::fs::read_dir(&dir).unwrap() {
         let p = old.unwrap().path();
-        if p.file_name().unwrap().to_string_lossy().starts_with("zh-page") {
+        if p.file_name()
+            .unwrap()
+            .to_string_lossy()
+            .starts_with("zh-page")
+        {
             std::fs::remove_file(p).unwrap();
         }
     }
@@ -204,7 +208,10 @@ fn eval_8_long_cell_text_wraps_and_a_row_taller_than_a_page_continues() {
     // the report holds exactly as many more of its characters as it added
     // (characters that the repeated header or the page numbers use excepted).
     let pages = pages_text(&path);
-    let holding = pages.iter().filter(|p| p.contains("評估發現之風險")).count();
+    let holding = pages
+        .iter()
+        .filter(|p| p.contains("評估發現之風險"))
+        .count();
     assert!(holding >= 2, "the tall row is on {holding} page(s)");
     let (long, short) = (squeezed(&path), squeezed(&base_path));
     let count = |s: &str, c: char| s.chars().filter(|&x| x == c).count();

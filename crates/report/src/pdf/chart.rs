@@ -20,7 +20,13 @@ pub fn draw(l: &mut Layout, c: &Chart) {
     for (i, b) in c.bars.iter().enumerate() {
         let y = top + GAP + i as f32 * (BAR_H + GAP);
         let label = fit(l, &b.label, LABEL_W - 8.0);
-        l.text(MARGIN_X, y + (BAR_H - SIZE) / 2.0 - 1.0, SIZE, &label, BLACK);
+        l.text(
+            MARGIN_X,
+            y + (BAR_H - SIZE) / 2.0 - 1.0,
+            SIZE,
+            &label,
+            BLACK,
+        );
         let w = area * b.value as f32 / max as f32;
         if w > 0.0 {
             l.push(Op::Rect {

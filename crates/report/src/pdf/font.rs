@@ -61,7 +61,11 @@ impl ReportFont {
         let (glyphs, notdef_advance) = {
             let f = FontRef::from_index(&data, index)
                 .map_err(|e| fail(format!("no font at index {index}: {e}")))?;
-            let upem = f32::from(f.metrics(Size::unscaled(), LocationRef::default()).units_per_em.max(1));
+            let upem = f32::from(
+                f.metrics(Size::unscaled(), LocationRef::default())
+                    .units_per_em
+                    .max(1),
+            );
             let metrics = f.glyph_metrics(Size::unscaled(), LocationRef::default());
             let mut glyphs = HashMap::new();
             for (cp, gid) in f.charmap().mappings() {
@@ -84,8 +88,11 @@ impl ReportFont {
                 )));
             }
         }
-        let font = Font::new(data.into(), index)
-            .ok_or_else(|| fail(format!("the PDF writer cannot use the font at index {index}")))?;
+        let font = Font::new(data.into(), index).ok_or_else(|| {
+            fail(format!(
+                "the PDF writer cannot use the font at index {index}"
+            ))
+        })?;
         Ok(ReportFont {
             inner: Arc::new(Inner {
                 font,

@@ -160,7 +160,13 @@ pub fn wrap(font: &ReportFont, text: &str, width: f32, size: f32) -> Vec<String>
                 continue;
             }
             let w = font.advance(ch) * size;
-            if line_w + w > width && !line.is_empty() {
+            if let Some(p) = prev {
+                let cjk_pair = is_cjk(ch) || is_cjk(p);
+                if cjk_pair && !no_break_before(ch) && !no_break_after(p) {
+                    brk = Some(line.len());
+                }
+            }
+            if line_w + w > width + 0.01 && !line.is_empty() {
                 if ch == ' ' {
                     out.push(line.trim_end().to_string());
                     line.clear();
@@ -179,12 +185,6 @@ pub fn wrap(font: &ReportFont, text: &str, width: f32, size: f32) -> Vec<String>
                 line_w = font.width(&line, size);
                 brk = None;
             }
-            if let Some(p) = prev {
-                let cjk_pair = is_cjk(ch) || is_cjk(p);
-                if cjk_pair && !no_break_before(ch) && !no_break_after(p) {
-                    brk = Some(line.len());
-                }
-            }
             if line.is_empty() && ch == ' ' && !out.is_empty() {
                 prev = Some(ch);
                 continue;
@@ -199,4 +199,50 @@ pub fn wrap(font: &ReportFont, text: &str, width: f32, size: f32) -> Vec<String>
         out.push(line.trim_end().to_string());
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn font() -> ReportFont {
+        ReportFont::noto_sans_cjk_tc().unwrap()
+    }
+
+    fn squeeze(s: &str) -> String {
+        s.chars().filter(|c| !c.is_whitespace()).collect()
+    }
+
+    #[test]
+    fn wrapped_lines_fit_and_keep_every_character() {
+        let f = font();
+        let text = "資訊安全評估報告應包含評估人員資格、範圍、發現事項、嚴重程度、類別、風險描述及具體改善建議。\
+                    The server accepts TLS 1.0 and weak CBC cipher suites; verylongwordwithoutanybreakopportunityatall.";
+        for width in [40.0, 80.0, 150.0, 300.0] {
+            let lines = wrap(&f, text, width, 9.0);
+            for l in &lines {
+                assert!(f.width(l, 9.0) <= width + 0.01, "{l:?} wider than {width}");
+            }
+            assert_eq!(squeeze(&lines.concat()), squeeze(text), "width {width}");
+        }
+    }
+
+    #[test]
+    fn latin_breaks_at_spaces_and_cjk_anywhere_but_before_closing_punctuation() {
+        let f = font();
+        let w = f.width("alpha beta ", 10.0);
+        let lines = wrap(&f, "alpha beta alpha beta al", w, 10.0);
+        assert_eq!(lines, ["alpha beta", "alpha beta", "al"]);
+        let w = f.width("一二三", 10.0);
+        let lines = wrap(&f, "一二三四五六", w, 10.0);
+        assert_eq!(lines, ["一二三", "四五六"]);
+        let lines = wrap(&f, "一二三，四五", w, 10.0);
+        assert!(lines.iter().all(|l| !l.starts_with('，')), "{lines:?}");
+    }
+
+    #[test]
+    fn newlines_are_kept() {
+        let f = font();
+        assert_eq!(wrap(&f, "甲\n乙", 500.0, 10.0), ["甲", "乙"]);
+    }
 }

@@ -155,7 +155,13 @@ fn draw_op(s: &mut Surface, font: &ReportFont, op: &Op) {
                 false,
             );
         }
-        Op::Rect { x, y, w, h, fill: c } => {
+        Op::Rect {
+            x,
+            y,
+            w,
+            h,
+            fill: c,
+        } => {
             if let Some(r) = Rect::from_xywh(*x, *y, *w, *h) {
                 let mut pb = PathBuilder::new();
                 pb.push_rect(r);
@@ -209,6 +215,5 @@ fn write(doc: &Document, font: &ReportFont, pages: &[Vec<Op>]) -> Result<Vec<u8>
         surface.finish();
         page.finish();
     }
-    pdf.finish()
-        .map_err(|e| ReportError::Pdf(format!("{e:?}")))
+    pdf.finish().map_err(|e| ReportError::Pdf(format!("{e:?}")))
 }

@@ -3,7 +3,7 @@
 use crate::content::Table;
 use crate::pdf::layout::{wrap, Layout, Op, BLACK, BOTTOM, CONTENT_W, MARGIN_X, TOP};
 
-const PAD: f32 = 3.0;
+const PAD: f32 = 4.0;
 const RULE: (u8, u8, u8) = (150, 150, 150);
 const HEADER_FILL: (u8, u8, u8) = (225, 230, 238);
 

@@ -23,8 +23,9 @@ pub fn finding(i: usize) -> Finding {
         risk: "攻擊者可於中間人位置降級加密協定並竊取保戶個人資料，導致個資外洩與商譽損失。\
                The server accepts TLS 1.0 and weak CBC cipher suites."
             .to_string(),
-        recommendation: "停用 TLS 1.0 與 1.1，僅允許 TLS 1.2 以上及 AEAD 加密套件；完成後重新掃描確認。"
-            .to_string(),
+        recommendation:
+            "停用 TLS 1.0 與 1.1，僅允許 TLS 1.2 以上及 AEAD 加密套件；完成後重新掃描確認。"
+                .to_string(),
         status: RemediationStatus::ALL[i % 4],
         due: Some(date(2026, 12, 31)),
     }
@@ -122,8 +123,11 @@ pub fn model(n: usize) -> ReportModel {
             .enumerate()
             .map(|(i, id)| ItemResult {
                 item: id.to_string(),
-                outcome: [Outcome::Satisfied, Outcome::NotSatisfied, Outcome::NotApplicable]
-                    [i % 3],
+                outcome: [
+                    Outcome::Satisfied,
+                    Outcome::NotSatisfied,
+                    Outcome::NotApplicable,
+                ][i % 3],
                 notes: "抽查防火牆規則與存取紀錄".to_string(),
             })
             .collect(),
@@ -140,17 +144,24 @@ pub fn model(n: usize) -> ReportModel {
             reliability: "核心系統採雙機備援並每季執行災難復原演練。".to_string(),
             security: "導入端點偵測與回應（EDR），並強化特權帳號管理。".to_string(),
         },
-        summary: "本次評估共發現若干弱點，其中重大及高風險事項應於三個月內完成改善，並由稽核單位追蹤。"
-            .to_string(),
+        summary:
+            "本次評估共發現若干弱點，其中重大及高風險事項應於三個月內完成改善，並由稽核單位追蹤。"
+                .to_string(),
     }
 }
 
 pub fn catalog() -> zilv_catalog::Catalog {
-    zilv_catalog::Registry::builtin().unwrap().latest().unwrap().clone()
+    zilv_catalog::Registry::builtin()
+        .unwrap()
+        .latest()
+        .unwrap()
+        .clone()
 }
 
 pub fn font() -> ReportFont {
     ReportFont::noto_sans_cjk_tc().unwrap_or_else(|e| {
-        panic!("{e}\nThe report tests need Debian's fonts-noto-cjk: apt-get install -y fonts-noto-cjk")
+        panic!(
+            "{e}\nThe report tests need Debian's fonts-noto-cjk: apt-get install -y fonts-noto-cjk"
+        )
     })
 }

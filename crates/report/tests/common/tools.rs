@@ -4,12 +4,15 @@ use std::process::Command;
 
 /// Runs `program` with `args`; a missing program fails the test, naming the package.
 pub fn run(program: &str, args: &[&str]) -> String {
-    let out = Command::new(program).args(args).output().unwrap_or_else(|e| {
-        panic!(
+    let out = Command::new(program)
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| {
+            panic!(
             "cannot run {program}: {e}. The report tests need poppler-utils and fonts-noto-cjk: \
              apt-get install -y poppler-utils fonts-noto-cjk"
         )
-    });
+        });
     assert!(
         out.status.success(),
         "{program} {args:?} failed: {}",
