@@ -5,6 +5,9 @@ use std::collections::BTreeMap;
 use crate::labels::{self, labels};
 use crate::model::{rate, RemediationStatus, ReportModel, Severity};
 
+/// The most bars a category chart shows; smaller categories share the last bar.
+pub const MAX_CATEGORY_BARS: usize = 12;
+
 /// An RGB colour.
 pub type Rgb = (u8, u8, u8);
 
@@ -73,7 +76,18 @@ fn status_color(s: RemediationStatus) -> Rgb {
     }
 }
 
-fn table(headers: &[&str], widths: &[f32], rows: Vec<Vec<String>>) -> Block {
+/// A table; one with no rows gets a single row saying `none`.
+fn table_or_none(
+    headers: &[&str],
+    widths: &[f32],
+    mut rows: Vec<Vec<String>>,
+    none: &str,
+) -> Block {
+    if rows.is_empty() {
+        let mut row = vec![String::new(); headers.len()];
+        row[0] = none.to_string();
+        rows.push(row);
+    }
     Block::Table(Table {
         headers: headers.iter().map(|h| h.to_string()).collect(),
         widths: widths.to_vec(),
@@ -86,6 +100,7 @@ pub fn build(m: &ReportModel, catalog: &zilv_catalog::Catalog) -> Document {
     let lang = m.language;
     let l = labels(lang);
     let item_title = |id: &str| labels::clause_title(catalog, lang, id);
+    let table = |h: &[&str], w: &[f32], rows: Vec<Vec<String>>| table_or_none(h, w, rows, l.none);
     let a = &m.assessment;
     let period = format!("{} – {}", a.period_start, a.period_end);
 
@@ -271,6 +286,14 @@ pub fn build(m: &ReportModel, catalog: &zilv_catalog::Catalog) -> Document {
     }
     let mut categories: Vec<(&str, u32)> = by_category.into_iter().collect();
     categories.sort_by(|x, y| y.1.cmp(&x.1).then(x.0.cmp(y.0)));
+    if categories.len() > MAX_CATEGORY_BARS {
+        let rest: u32 = categories[MAX_CATEGORY_BARS - 1..]
+            .iter()
+            .map(|c| c.1)
+            .sum();
+        categories.truncate(MAX_CATEGORY_BARS - 1);
+        categories.push((l.other, rest));
+    }
     let palette = [(49, 130, 189), (107, 174, 214), (158, 202, 225)];
     let summary = Section {
         title: l.sec_summary.to_string(),

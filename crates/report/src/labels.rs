@@ -62,6 +62,8 @@ pub struct Labels {
     pub chart_category: &'static str,
     pub chart_status: &'static str,
     pub findings_total: &'static str,
+    /// The bar that gathers the categories beyond the chart's limit.
+    pub other: &'static str,
 }
 
 /// The labels of `lang`.
@@ -127,6 +129,7 @@ static ZH: Labels = Labels {
     chart_category: "發現事項（依類別）",
     chart_status: "改善狀態",
     findings_total: "發現事項總數",
+    other: "其他",
 };
 
 static EN: Labels = Labels {
@@ -184,6 +187,7 @@ static EN: Labels = Labels {
     chart_category: "Findings by category",
     chart_status: "Remediation status",
     findings_total: "Total findings",
+    other: "Other",
 };
 
 /// The name of a severity in `lang`.

@@ -71,3 +71,20 @@ fn html_in_english_and_byte_identical_on_rerender() {
     assert!(!a.contains("評估人員及資格"));
     assert_eq!(a, render_html(&m, &catalog()).unwrap());
 }
+
+#[test]
+fn category_chart_gathers_small_categories_into_other() {
+    let mut m = model(40);
+    for (i, f) in m.findings.iter_mut().enumerate() {
+        f.category = format!("類別{:02}", i % 20);
+    }
+    let html = render_html(&m, &catalog()).unwrap();
+    let chart = html
+        .split("<svg ")
+        .nth(2)
+        .expect("the category chart is the second");
+    assert_eq!(chart.matches("<rect ").count(), 12);
+    assert!(chart.contains(">其他<"), "no 'other' bar");
+    // 20 categories of two findings each: 11 shown, 9 gathered.
+    assert!(chart.contains(">18<"), "'other' does not hold 18 findings");
+}

@@ -285,3 +285,25 @@ fn a_missing_font_file_is_a_clear_error() {
     assert!(msg.contains("/nonexistent/font.ttc"), "{msg}");
     assert!(msg.contains("fonts-noto-cjk"), "{msg}");
 }
+
+#[test]
+fn eval_8_pdf_of_an_assessment_with_no_findings_says_none() {
+    let mut m = model(0);
+    m.drills.clear();
+    let (_d, path) = save(&pdf(&m), "empty.pdf");
+    let pages = pages_text(&path);
+    let findings = pages
+        .iter()
+        .find(|p| p.contains("發現事項總數"))
+        .expect("findings section");
+    assert!(findings.contains("發現事項總數：0"), "{findings}");
+    assert!(findings.contains("無"), "no 'none' row:\n{findings}");
+}
+
+#[test]
+fn pdf_has_a_bookmark_per_section() {
+    let bytes = pdf(&model(3));
+    let raw = String::from_utf8_lossy(&bytes);
+    assert!(raw.contains("/Outlines"), "no document outline");
+    assert_eq!(raw.matches("/Dest").count(), 7, "one bookmark per section");
+}

@@ -6,9 +6,11 @@ mod layout;
 mod table;
 
 use krilla::color::rgb;
+use krilla::destination::XyzDestination;
 use krilla::geom::{PathBuilder, Point, Rect};
 use krilla::metadata::Metadata;
 use krilla::num::NormalizedF32;
+use krilla::outline::{Outline, OutlineNode};
 use krilla::page::PageSettings;
 use krilla::paint::{Fill, Stroke};
 use krilla::surface::Surface;
@@ -21,11 +23,12 @@ use layout::{Layout, Op, BLACK, BOTTOM, CONTENT_W, GREY, MARGIN_X, PAGE_H, PAGE_
 
 /// Lays out `doc` and writes it as PDF bytes.
 pub fn render(doc: &Document, font: &ReportFont) -> Result<Vec<u8>, ReportError> {
-    let pages = lay_out(doc, font);
-    write(doc, font, &pages)
+    let (pages, starts) = lay_out(doc, font);
+    write(doc, font, &pages, &starts)
 }
 
-fn lay_out(doc: &Document, font: &ReportFont) -> Vec<Vec<Op>> {
+/// The pages' drawing operations, and the page index where each section starts.
+fn lay_out(doc: &Document, font: &ReportFont) -> (Vec<Vec<Op>>, Vec<usize>) {
     let mut l = Layout::new(font);
     // Cover.
     l.y = 250.0;
@@ -124,7 +127,7 @@ fn lay_out(doc: &Document, font: &ReportFont) -> Vec<Vec<Op>> {
             },
         );
     }
-    l.pages
+    (l.pages, starts)
 }
 
 fn fill(c: Rgb) -> Fill {
@@ -196,8 +199,19 @@ fn draw_op(s: &mut Surface, font: &ReportFont, op: &Op) {
     }
 }
 
-fn write(doc: &Document, font: &ReportFont, pages: &[Vec<Op>]) -> Result<Vec<u8>, ReportError> {
+fn write(
+    doc: &Document,
+    font: &ReportFont,
+    pages: &[Vec<Op>],
+    starts: &[usize],
+) -> Result<Vec<u8>, ReportError> {
     let mut pdf = PdfDocument::new();
+    let mut outline = Outline::new();
+    for (i, (s, start)) in doc.sections.iter().zip(starts).enumerate() {
+        let to = XyzDestination::new(*start, Point::from_xy(0.0, 0.0));
+        outline.push_child(OutlineNode::new(format!("{}. {}", i + 1, s.title), to));
+    }
+    pdf.set_outline(outline);
     pdf.set_metadata(
         Metadata::new()
             .title(doc.title.clone())
