@@ -123,40 +123,45 @@ fn eval_8_pdf_embeds_a_subset_of_noto_sans_cjk_tc() {
 
 #[test]
 fn pdf_pages_render_to_png_for_review() {
-    let bytes = pdf(&model(25));
     let dir = artifacts_dir();
-    for old in std::fs::read_dir(&dir).unwrap() {
-        let p = old.unwrap().path();
-        if p.file_name()
-            .unwrap()
-            .to_string_lossy()
-            .starts_with("zh-page")
-        {
-            std::fs::remove_file(p).unwrap();
+    for (tag, lang) in [("zh", Language::ZhTw), ("en", Language::En)] {
+        let mut m = model(25);
+        m.language = lang;
+        let bytes = pdf(&m);
+        let prefix = format!("{tag}-page");
+        for old in std::fs::read_dir(&dir).unwrap() {
+            let p = old.unwrap().path();
+            if p.file_name()
+                .unwrap()
+                .to_string_lossy()
+                .starts_with(&prefix)
+            {
+                std::fs::remove_file(p).unwrap();
+            }
         }
+        let pdf_path = dir.join(format!("report-{tag}.pdf"));
+        std::fs::write(&pdf_path, &bytes).unwrap();
+        let out = dir.join(&prefix);
+        run(
+            "pdftoppm",
+            &[
+                "-r",
+                "60",
+                "-png",
+                pdf_path.to_str().unwrap(),
+                out.to_str().unwrap(),
+            ],
+        );
+        let pngs = std::fs::read_dir(&dir)
+            .unwrap()
+            .filter(|e| {
+                let n = e.as_ref().unwrap().file_name();
+                let n = n.to_string_lossy();
+                n.starts_with(&prefix) && n.ends_with(".png")
+            })
+            .count();
+        assert_eq!(pngs, pages_text(&pdf_path).len(), "{tag} pages");
     }
-    let pdf_path = dir.join("report-zh.pdf");
-    std::fs::write(&pdf_path, &bytes).unwrap();
-    let prefix = dir.join("zh-page");
-    run(
-        "pdftoppm",
-        &[
-            "-r",
-            "60",
-            "-png",
-            pdf_path.to_str().unwrap(),
-            prefix.to_str().unwrap(),
-        ],
-    );
-    let pngs = std::fs::read_dir(&dir)
-        .unwrap()
-        .filter(|e| {
-            let n = e.as_ref().unwrap().file_name();
-            let n = n.to_string_lossy();
-            n.starts_with("zh-page") && n.ends_with(".png")
-        })
-        .count();
-    assert_eq!(pngs, pages_text(&pdf_path).len());
     println!("report pages for review: {}", dir.display());
 }
 
@@ -301,9 +306,14 @@ fn eval_8_pdf_of_an_assessment_with_no_findings_says_none() {
 }
 
 #[test]
-fn pdf_has_a_bookmark_per_section() {
+fn pdf_has_a_bookmark_and_a_contents_link_per_section() {
     let bytes = pdf(&model(3));
     let raw = String::from_utf8_lossy(&bytes);
     assert!(raw.contains("/Outlines"), "no document outline");
-    assert_eq!(raw.matches("/Dest").count(), 7, "one bookmark per section");
+    assert_eq!(
+        raw.matches("/Subtype /Link").count(),
+        7,
+        "one link per entry"
+    );
+    assert_eq!(raw.matches("/Dest").count(), 14, "bookmarks and links");
 }

@@ -5,8 +5,9 @@ pub mod font;
 mod layout;
 mod table;
 
+use krilla::annotation::{LinkAnnotation, Target};
 use krilla::color::rgb;
-use krilla::destination::XyzDestination;
+use krilla::destination::{Destination, XyzDestination};
 use krilla::geom::{PathBuilder, Point, Rect};
 use krilla::metadata::Metadata;
 use krilla::num::NormalizedF32;
@@ -23,12 +24,28 @@ use layout::{Layout, Op, BLACK, BOTTOM, CONTENT_W, GREY, MARGIN_X, PAGE_H, PAGE_
 
 /// Lays out `doc` and writes it as PDF bytes.
 pub fn render(doc: &Document, font: &ReportFont) -> Result<Vec<u8>, ReportError> {
-    let (pages, starts) = lay_out(doc, font);
-    write(doc, font, &pages, &starts)
+    let laid = lay_out(doc, font);
+    write(doc, font, &laid)
 }
 
-/// The pages' drawing operations, and the page index where each section starts.
-fn lay_out(doc: &Document, font: &ReportFont) -> (Vec<Vec<Op>>, Vec<usize>) {
+/// A clickable area of a page that leads to the top of another page.
+struct Link {
+    page: usize,
+    area: (f32, f32, f32, f32),
+    to: usize,
+}
+
+/// The laid-out report.
+struct Laid {
+    /// Each page's drawing operations.
+    pages: Vec<Vec<Op>>,
+    /// The page index where each section starts.
+    starts: Vec<usize>,
+    /// The contents entries, linked to their sections.
+    links: Vec<Link>,
+}
+
+fn lay_out(doc: &Document, font: &ReportFont) -> Laid {
     let mut l = Layout::new(font);
     // Cover.
     l.y = 250.0;
@@ -84,6 +101,7 @@ fn lay_out(doc: &Document, font: &ReportFont) -> (Vec<Vec<Op>>, Vec<usize>) {
     };
     l.push_on(contents_page, title);
     y += 40.0;
+    let mut links = Vec::new();
     for (i, (s, start)) in doc.sections.iter().zip(&starts).enumerate() {
         let entry = format!("{}. {}", i + 1, s.title);
         let number = (start + 1).to_string();
@@ -109,6 +127,11 @@ fn lay_out(doc: &Document, font: &ReportFont) -> (Vec<Vec<Op>>, Vec<usize>) {
                 },
             );
         }
+        links.push(Link {
+            page: contents_page,
+            area: (MARGIN_X, y - 2.0, CONTENT_W, size + 6.0),
+            to: *start,
+        });
         y += 24.0;
     }
     // Page numbers on every page.
@@ -127,7 +150,11 @@ fn lay_out(doc: &Document, font: &ReportFont) -> (Vec<Vec<Op>>, Vec<usize>) {
             },
         );
     }
-    (l.pages, starts)
+    Laid {
+        pages: l.pages,
+        starts,
+        links,
+    }
 }
 
 fn fill(c: Rgb) -> Fill {
@@ -199,15 +226,10 @@ fn draw_op(s: &mut Surface, font: &ReportFont, op: &Op) {
     }
 }
 
-fn write(
-    doc: &Document,
-    font: &ReportFont,
-    pages: &[Vec<Op>],
-    starts: &[usize],
-) -> Result<Vec<u8>, ReportError> {
+fn write(doc: &Document, font: &ReportFont, laid: &Laid) -> Result<Vec<u8>, ReportError> {
     let mut pdf = PdfDocument::new();
     let mut outline = Outline::new();
-    for (i, (s, start)) in doc.sections.iter().zip(starts).enumerate() {
+    for (i, (s, start)) in doc.sections.iter().zip(&laid.starts).enumerate() {
         let to = XyzDestination::new(*start, Point::from_xy(0.0, 0.0));
         outline.push_child(OutlineNode::new(format!("{}. {}", i + 1, s.title), to));
     }
@@ -220,8 +242,16 @@ fn write(
     );
     let settings = PageSettings::from_wh(PAGE_W, PAGE_H)
         .ok_or_else(|| ReportError::Pdf("invalid page size".to_string()))?;
-    for ops in pages {
+    for (n, ops) in laid.pages.iter().enumerate() {
         let mut page = pdf.start_page_with(settings.clone());
+        for link in laid.links.iter().filter(|k| k.page == n) {
+            let (x, y, w, h) = link.area;
+            if let Some(rect) = Rect::from_xywh(x, y, w, h) {
+                let to = XyzDestination::new(link.to, Point::from_xy(0.0, 0.0));
+                let target = Target::Destination(Destination::Xyz(to));
+                page.add_annotation(LinkAnnotation::new(rect, target).into());
+            }
+        }
         let mut surface = page.surface();
         for op in ops {
             draw_op(&mut surface, font, op);
