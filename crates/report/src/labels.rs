@@ -1,7 +1,6 @@
 //! Every fixed label and heading of the report, in Traditional Chinese and English.
 use crate::model::{
-    AssessorKind, Language, Outcome, QualificationArea, QualificationBasis, RemediationStatus,
-    Severity,
+    AssessorKind, Lang, Outcome, QualificationArea, QualificationBasis, RemediationStatus, Severity,
 };
 
 /// The fixed text of a report in one language.
@@ -67,10 +66,10 @@ pub struct Labels {
 }
 
 /// The labels of `lang`.
-pub fn labels(lang: Language) -> &'static Labels {
+pub fn labels(lang: Lang) -> &'static Labels {
     match lang {
-        Language::ZhTw => &ZH,
-        Language::En => &EN,
+        Lang::ZhTw => &ZH,
+        Lang::En => &EN,
     }
 }
 
@@ -191,76 +190,76 @@ static EN: Labels = Labels {
 };
 
 /// The name of a severity in `lang`.
-pub fn severity(lang: Language, s: Severity) -> &'static str {
+pub fn severity(lang: Lang, s: Severity) -> &'static str {
     match (lang, s) {
-        (Language::ZhTw, Severity::Critical) => "重大",
-        (Language::ZhTw, Severity::High) => "高",
-        (Language::ZhTw, Severity::Medium) => "中",
-        (Language::ZhTw, Severity::Low) => "低",
-        (Language::ZhTw, Severity::Info) => "資訊",
-        (Language::En, Severity::Critical) => "Critical",
-        (Language::En, Severity::High) => "High",
-        (Language::En, Severity::Medium) => "Medium",
-        (Language::En, Severity::Low) => "Low",
-        (Language::En, Severity::Info) => "Info",
+        (Lang::ZhTw, Severity::Critical) => "重大",
+        (Lang::ZhTw, Severity::High) => "高",
+        (Lang::ZhTw, Severity::Medium) => "中",
+        (Lang::ZhTw, Severity::Low) => "低",
+        (Lang::ZhTw, Severity::Info) => "資訊",
+        (Lang::En, Severity::Critical) => "Critical",
+        (Lang::En, Severity::High) => "High",
+        (Lang::En, Severity::Medium) => "Medium",
+        (Lang::En, Severity::Low) => "Low",
+        (Lang::En, Severity::Info) => "Info",
     }
 }
 
 /// The name of a remediation status in `lang`.
-pub fn status(lang: Language, s: RemediationStatus) -> &'static str {
+pub fn status(lang: Lang, s: RemediationStatus) -> &'static str {
     match (lang, s) {
-        (Language::ZhTw, RemediationStatus::Open) => "未改善",
-        (Language::ZhTw, RemediationStatus::InProgress) => "改善中",
-        (Language::ZhTw, RemediationStatus::Resolved) => "已改善",
-        (Language::ZhTw, RemediationStatus::RiskAccepted) => "風險接受",
-        (Language::En, RemediationStatus::Open) => "Open",
-        (Language::En, RemediationStatus::InProgress) => "In progress",
-        (Language::En, RemediationStatus::Resolved) => "Resolved",
-        (Language::En, RemediationStatus::RiskAccepted) => "Risk accepted",
+        (Lang::ZhTw, RemediationStatus::Open) => "未改善",
+        (Lang::ZhTw, RemediationStatus::InProgress) => "改善中",
+        (Lang::ZhTw, RemediationStatus::Resolved) => "已改善",
+        (Lang::ZhTw, RemediationStatus::RiskAccepted) => "風險接受",
+        (Lang::En, RemediationStatus::Open) => "Open",
+        (Lang::En, RemediationStatus::InProgress) => "In progress",
+        (Lang::En, RemediationStatus::Resolved) => "Resolved",
+        (Lang::En, RemediationStatus::RiskAccepted) => "Risk accepted",
     }
 }
 
 /// The name of an item outcome in `lang`.
-pub fn outcome(lang: Language, o: Outcome) -> &'static str {
+pub fn outcome(lang: Lang, o: Outcome) -> &'static str {
     match (lang, o) {
-        (Language::ZhTw, Outcome::Satisfied) => "符合",
-        (Language::ZhTw, Outcome::NotSatisfied) => "不符合",
-        (Language::ZhTw, Outcome::NotApplicable) => "不適用",
-        (Language::En, Outcome::Satisfied) => "Satisfied",
-        (Language::En, Outcome::NotSatisfied) => "Not satisfied",
-        (Language::En, Outcome::NotApplicable) => "Not applicable",
+        (Lang::ZhTw, Outcome::Satisfied) => "符合",
+        (Lang::ZhTw, Outcome::NotSatisfied) => "不符合",
+        (Lang::ZhTw, Outcome::NotApplicable) => "不適用",
+        (Lang::En, Outcome::Satisfied) => "Satisfied",
+        (Lang::En, Outcome::NotSatisfied) => "Not satisfied",
+        (Lang::En, Outcome::NotApplicable) => "Not applicable",
     }
 }
 
 /// The name of an assessor kind (EVAL-7.1) in `lang`.
-pub fn assessor_kind(lang: Language, k: AssessorKind) -> &'static str {
+pub fn assessor_kind(lang: Lang, k: AssessorKind) -> &'static str {
     match (lang, k) {
-        (Language::ZhTw, AssessorKind::Internal) => "內部評估人員",
-        (Language::ZhTw, AssessorKind::External) => "外部評估單位",
-        (Language::En, AssessorKind::Internal) => "Internal",
-        (Language::En, AssessorKind::External) => "External",
+        (Lang::ZhTw, AssessorKind::Internal) => "內部評估人員",
+        (Lang::ZhTw, AssessorKind::External) => "外部評估單位",
+        (Lang::En, AssessorKind::Internal) => "Internal",
+        (Lang::En, AssessorKind::External) => "External",
     }
 }
 
 /// The name of an EVAL-7.2 qualification area in `lang`.
-pub fn area(lang: Language, a: QualificationArea) -> &'static str {
+pub fn area(lang: Lang, a: QualificationArea) -> &'static str {
     match (lang, a) {
-        (Language::ZhTw, QualificationArea::SecurityManagement) => "(1) 資安管理知識",
-        (Language::ZhTw, QualificationArea::SecurityTechnical) => "(2) 資安技術能力",
-        (Language::ZhTw, QualificationArea::SimulatedAttack) => "(3) 模擬入侵能力",
-        (Language::ZhTw, QualificationArea::FinancialApplications) => "(4) 金融領域應用系統經驗",
-        (Language::En, QualificationArea::SecurityManagement) => "(1) Security management",
-        (Language::En, QualificationArea::SecurityTechnical) => "(2) Security technique",
-        (Language::En, QualificationArea::SimulatedAttack) => "(3) Simulated attack",
-        (Language::En, QualificationArea::FinancialApplications) => "(4) Financial applications",
+        (Lang::ZhTw, QualificationArea::SecurityManagement) => "(1) 資安管理知識",
+        (Lang::ZhTw, QualificationArea::SecurityTechnical) => "(2) 資安技術能力",
+        (Lang::ZhTw, QualificationArea::SimulatedAttack) => "(3) 模擬入侵能力",
+        (Lang::ZhTw, QualificationArea::FinancialApplications) => "(4) 金融領域應用系統經驗",
+        (Lang::En, QualificationArea::SecurityManagement) => "(1) Security management",
+        (Lang::En, QualificationArea::SecurityTechnical) => "(2) Security technique",
+        (Lang::En, QualificationArea::SimulatedAttack) => "(3) Simulated attack",
+        (Lang::En, QualificationArea::FinancialApplications) => "(4) Financial applications",
     }
 }
 
 /// A qualification basis written out in `lang`.
-pub fn basis(lang: Language, b: &QualificationBasis) -> String {
+pub fn basis(lang: Lang, b: &QualificationBasis) -> String {
     match (lang, b) {
         (
-            Language::ZhTw,
+            Lang::ZhTw,
             QualificationBasis::Certificate {
                 name,
                 number,
@@ -272,7 +271,7 @@ pub fn basis(lang: Language, b: &QualificationBasis) -> String {
             format!("證照：{name}（證號 {number}，發證單位 {issuer}，有效期限 {exp}）")
         }
         (
-            Language::En,
+            Lang::En,
             QualificationBasis::Certificate {
                 name,
                 number,
@@ -283,37 +282,33 @@ pub fn basis(lang: Language, b: &QualificationBasis) -> String {
             let exp = expires.map_or_else(|| "no expiry".to_string(), |d| d.to_string());
             format!("Certificate: {name} (no. {number}, issued by {issuer}, expires {exp})")
         }
-        (Language::ZhTw, QualificationBasis::Training { hours, description }) => {
+        (Lang::ZhTw, QualificationBasis::Training { hours, description }) => {
             format!("訓練時數：{hours} 小時（{description}）")
         }
-        (Language::En, QualificationBasis::Training { hours, description }) => {
+        (Lang::En, QualificationBasis::Training { hours, description }) => {
             format!("Training: {hours} hours ({description})")
         }
-        (Language::ZhTw, QualificationBasis::Experience { years, description }) => {
+        (Lang::ZhTw, QualificationBasis::Experience { years, description }) => {
             format!("實務經驗：{years} 年（{description}）")
         }
-        (Language::En, QualificationBasis::Experience { years, description }) => {
+        (Lang::En, QualificationBasis::Experience { years, description }) => {
             format!("Experience: {years} years ({description})")
         }
     }
 }
 
 /// The class of a system written out in `lang` (EVAL-3.1).
-pub fn class(lang: Language, c: u8) -> String {
+pub fn class(lang: Lang, c: u8) -> String {
     match lang {
-        Language::ZhTw => format!("第{}級", ["", "一", "二", "三"][usize::from(c.min(3))]),
-        Language::En => format!("Class {c}"),
+        Lang::ZhTw => format!("第{}級", ["", "一", "二", "三"][usize::from(c.min(3))]),
+        Lang::En => format!("Class {c}"),
     }
 }
 
 /// The title of a catalog clause in `lang`, or an empty string if the catalog lacks it.
-pub fn clause_title(catalog: &zilv_catalog::Catalog, lang: Language, id: &str) -> String {
-    let l = match lang {
-        Language::ZhTw => zilv_catalog::Lang::ZhTw,
-        Language::En => zilv_catalog::Lang::En,
-    };
+pub fn clause_title(catalog: &zilv_catalog::Catalog, lang: Lang, id: &str) -> String {
     catalog
         .clause(id)
-        .map(|c| c.title(l).to_string())
+        .map(|c| c.title(lang).to_string())
         .unwrap_or_default()
 }

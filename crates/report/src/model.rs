@@ -1,17 +1,11 @@
 //! The plain report model: everything the EVAL-8 report shows, with no database types.
 use chrono::{DateTime, FixedOffset, NaiveDate};
 use serde::{Deserialize, Serialize};
+/// The language of a rendered report's labels and clause titles: the catalog's own.
+pub use zilv_catalog::Lang;
 
-/// The language of a rendered report's fixed labels and clause titles.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-pub enum Language {
-    /// Traditional Chinese as used in Taiwan (the default).
-    #[default]
-    #[serde(rename = "zh-TW")]
-    ZhTw,
-    /// English.
-    #[serde(rename = "en")]
-    En,
+fn default_lang() -> Lang {
+    Lang::ZhTw
 }
 
 /// One EVAL-8 assessment report, as plain data.
@@ -19,8 +13,9 @@ pub enum Language {
 pub struct ReportModel {
     pub company: String,
     pub title: String,
-    #[serde(default)]
-    pub language: Language,
+    /// Traditional Chinese (`zh-TW`) unless set.
+    #[serde(default = "default_lang")]
+    pub language: Lang,
     pub assessment: Assessment,
     /// When the report was generated; printed on the cover.
     pub generated_at: DateTime<FixedOffset>,

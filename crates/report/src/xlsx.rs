@@ -4,7 +4,7 @@ use chrono::{Datelike, NaiveDate, Timelike, Utc};
 use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, FormatAlign, Workbook, XlsxError};
 
 use crate::labels::{self, labels};
-use crate::model::{Language, ReportModel};
+use crate::model::{Lang, ReportModel};
 use crate::ReportError;
 
 fn err(e: XlsxError) -> ReportError {
@@ -34,8 +34,8 @@ pub fn render(m: &ReportModel) -> Result<Vec<u8>, ReportError> {
     );
     let ws = wb.add_worksheet();
     ws.set_name(match lang {
-        Language::ZhTw => "發現事項",
-        Language::En => "Findings",
+        Lang::ZhTw => "發現事項",
+        Lang::En => "Findings",
     })
     .map_err(err)?;
     let head = Format::new().set_bold().set_background_color("#E1E6EE");

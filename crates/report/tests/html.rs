@@ -3,7 +3,7 @@
 mod common;
 
 use common::{catalog, model};
-use zilv_report::{render_html, Language};
+use zilv_report::{render_html, Lang};
 
 #[test]
 fn eval_8_html_has_every_section_findings_and_inline_svg_charts() {
@@ -58,7 +58,7 @@ fn html_escapes_script_and_markup_in_model_text() {
 #[test]
 fn html_in_english_and_byte_identical_on_rerender() {
     let mut m = model(3);
-    m.language = Language::En;
+    m.language = Lang::En;
     let a = render_html(&m, &catalog()).unwrap();
     assert!(a.contains("<html lang=\"en\">"));
     for h in [

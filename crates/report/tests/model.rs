@@ -2,7 +2,7 @@
 //! The report model as JSON: what services hand to the renderers.
 mod common;
 
-use zilv_report::{validate, Language, ReportModel};
+use zilv_report::{validate, Lang, ReportModel};
 
 #[test]
 fn report_model_round_trips_through_json() {
@@ -20,7 +20,7 @@ fn language_defaults_to_traditional_chinese() {
     let mut v = serde_json::to_value(&m).unwrap();
     v.as_object_mut().unwrap().remove("language");
     let back: ReportModel = serde_json::from_value(v).unwrap();
-    assert_eq!(back.language, Language::ZhTw);
+    assert_eq!(back.language, Lang::ZhTw);
 }
 
 #[test]

@@ -4,7 +4,7 @@ mod common;
 
 use common::tools::{artifacts_dir, pages_text, run, save, squeezed};
 use common::{catalog, font, model};
-use zilv_report::{render_pdf, Language, ReportError, ReportModel};
+use zilv_report::{render_pdf, Lang, ReportError, ReportModel};
 
 const HEADINGS_ZH: [&str; 8] = [
     "目錄",
@@ -124,7 +124,7 @@ fn eval_8_pdf_embeds_a_subset_of_noto_sans_cjk_tc() {
 #[test]
 fn pdf_pages_render_to_png_for_review() {
     let dir = artifacts_dir();
-    for (tag, lang) in [("zh", Language::ZhTw), ("en", Language::En)] {
+    for (tag, lang) in [("zh", Lang::ZhTw), ("en", Lang::En)] {
         let mut m = model(25);
         m.language = lang;
         let bytes = pdf(&m);
@@ -235,7 +235,7 @@ fn eval_8_long_cell_text_wraps_and_a_row_taller_than_a_page_continues() {
 #[test]
 fn eval_8_pdf_in_english_has_english_headings_and_labels() {
     let mut m = model(5);
-    m.language = Language::En;
+    m.language = Lang::En;
     let (_d, path) = save(&pdf(&m), "report-en.pdf");
     let text = run("pdftotext", &[path.to_str().unwrap(), "-"]);
     for h in [

@@ -6,7 +6,7 @@ use std::io::{Cursor, Read};
 
 use calamine::{open_workbook_from_rs, Data, Reader, Xlsx};
 use common::model;
-use zilv_report::{render_xlsx, Language};
+use zilv_report::{render_xlsx, Lang};
 
 fn sheet_xml(bytes: &[u8]) -> String {
     let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).unwrap();
@@ -82,7 +82,7 @@ fn xlsx_header_is_frozen_and_filtered_and_rerender_is_byte_identical() {
 #[test]
 fn xlsx_in_english() {
     let mut m = model(1);
-    m.language = Language::En;
+    m.language = Lang::En;
     let bytes = render_xlsx(&m).unwrap();
     let mut wb: Xlsx<_> = open_workbook_from_rs(Cursor::new(bytes)).unwrap();
     let range = wb.worksheet_range("Findings").unwrap();

@@ -96,13 +96,18 @@ pub fn draw(l: &mut Layout, t: &Table) {
             band(l, &g, &header, 0, header_lines, true);
         }
         let mut from = 0;
+        let mut fresh = false;
         while from < n {
-            let fit = ((BOTTOM - l.y - 2.0 * PAD) / g.lh).floor().max(0.0) as usize;
-            if fit == 0 {
+            let mut fit = ((BOTTOM - l.y - 2.0 * PAD) / g.lh).floor().max(0.0) as usize;
+            if fit == 0 && !fresh {
                 l.new_page();
                 band(l, &g, &header, 0, header_lines, true);
+                fresh = true;
                 continue;
             }
+            // A header taller than a page still leaves room for one line.
+            fit = fit.max(1);
+            fresh = false;
             let to = n.min(from + fit);
             band(l, &g, &cells, from, to, false);
             from = to;

@@ -36,7 +36,7 @@ pub fn model(n: usize) -> ReportModel {
     ReportModel {
         company: "臺灣範例產物保險股份有限公司".to_string(),
         title: "電腦系統資訊安全評估報告".to_string(),
-        language: Language::ZhTw,
+        language: Lang::ZhTw,
         assessment: Assessment {
             id: "A-2026-001".to_string(),
             name: "115 年度第一類系統資訊安全評估".to_string(),
