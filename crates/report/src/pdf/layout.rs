@@ -156,7 +156,9 @@ pub fn wrap(font: &ReportFont, text: &str, width: f32, size: f32) -> Vec<String>
         let mut brk: Option<usize> = None;
         let mut prev: Option<char> = None;
         for ch in para.chars() {
-            if ch == '\r' {
+            // Tabs become spaces; other control characters have no glyph.
+            let ch = if ch == '\t' { ' ' } else { ch };
+            if ch.is_control() {
                 continue;
             }
             let w = font.advance(ch) * size;
@@ -241,8 +243,8 @@ mod tests {
     }
 
     #[test]
-    fn newlines_are_kept() {
+    fn newlines_are_kept_and_other_control_characters_dropped() {
         let f = font();
-        assert_eq!(wrap(&f, "甲\n乙", 500.0, 10.0), ["甲", "乙"]);
+        assert_eq!(wrap(&f, "甲\r\n乙\u{7}\t丙", 500.0, 10.0), ["甲", "乙 丙"]);
     }
 }
