@@ -1,0 +1,89 @@
+//! Input plumbing: gzip unwrapping, the detection prefix, a byte counter.
+
+use std::cell::Cell;
+use std::fs::File;
+use std::io::{self, BufRead, BufReader, Cursor, Read};
+use std::path::Path;
+use std::rc::Rc;
+
+use flate2::bufread::MultiGzDecoder;
+
+/// How many leading bytes format detection looks at.
+pub(crate) const PREFIX_LEN: usize = 16 * 1024;
+const BUF_LEN: usize = 64 * 1024;
+
+/// Opens a report file for [`crate::parse`], buffered; gzip files are
+/// unwrapped by `parse` itself (by their magic bytes), so this is a plain
+/// buffered reader.
+pub fn open(path: &Path) -> io::Result<BufReader<File>> {
+    Ok(BufReader::with_capacity(BUF_LEN, File::open(path)?))
+}
+
+/// A reader that counts the bytes consumed from it, readable through a
+/// shared handle after the reader has been lent out.
+pub(crate) struct Counted<R> {
+    inner: R,
+    pos: Rc<Cell<u64>>,
+}
+
+impl<R> Counted<R> {
+    pub(crate) fn new(inner: R) -> (Self, Rc<Cell<u64>>) {
+        let pos = Rc::new(Cell::new(0));
+        (
+            Counted {
+                inner,
+                pos: Rc::clone(&pos),
+            },
+            pos,
+        )
+    }
+}
+
+impl<R: BufRead> Read for Counted<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.pos.set(self.pos.get() + n as u64);
+        Ok(n)
+    }
+}
+
+impl<R: BufRead> BufRead for Counted<R> {
+    fn fill_buf(&mut self) -> io::Result<&[u8]> {
+        self.inner.fill_buf()
+    }
+    fn consume(&mut self, amt: usize) {
+        self.pos.set(self.pos.get() + amt as u64);
+        self.inner.consume(amt);
+    }
+}
+
+/// Reads up to `n` bytes (fewer only at the end of the input).
+fn read_up_to(r: &mut dyn Read, n: usize) -> io::Result<Vec<u8>> {
+    let mut out = Vec::with_capacity(n);
+    r.take(n as u64).read_to_end(&mut out)?;
+    Ok(out)
+}
+
+/// The decompressed stream of `reader` (gzip detected by its magic bytes)
+/// and its first [`PREFIX_LEN`] bytes; the stream still yields those bytes.
+pub(crate) fn prepare<'a>(
+    mut reader: Box<dyn BufRead + 'a>,
+) -> io::Result<(Vec<u8>, Box<dyn BufRead + 'a>)> {
+    let magic = read_up_to(&mut reader, 2)?;
+    let gzip = magic == [0x1f, 0x8b];
+    let whole = Cursor::new(magic).chain(reader);
+    let mut stream: Box<dyn BufRead + 'a> = if gzip {
+        Box::new(BufReader::with_capacity(
+            BUF_LEN,
+            MultiGzDecoder::new(whole),
+        ))
+    } else {
+        Box::new(whole)
+    };
+    let prefix = read_up_to(&mut stream, PREFIX_LEN)?;
+    let stream = Box::new(BufReader::with_capacity(
+        BUF_LEN,
+        Cursor::new(prefix.clone()).chain(stream),
+    ));
+    Ok((prefix, stream))
+}
