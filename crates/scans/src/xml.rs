@@ -13,6 +13,10 @@ use crate::error::{Location, ParseError};
 
 /// Largest text one item may hold before the parse is refused.
 const MAX_ITEM_TEXT: usize = 64 * 1024 * 1024;
+/// Most elements one item may hold.
+const MAX_ITEM_NODES: usize = 1_000_000;
+/// Deepest nesting inside one item.
+const MAX_ITEM_DEPTH: usize = 256;
 
 /// An element's name (namespace prefix dropped) and attributes.
 #[derive(Debug, Clone)]
@@ -227,13 +231,24 @@ impl<'r, 's> Xml<'r, 's> {
             ..Node::default()
         }];
         let mut total = 0usize;
+        let mut nodes = 0usize;
         let mut skipping = 0usize;
         loop {
-            match self.next()? {
+            let ev = self.next()?;
+            if matches!(ev, Ev::Start(_) | Ev::Empty(_)) && skipping == 0 {
+                nodes += 1;
+                if nodes > MAX_ITEM_NODES {
+                    return Err(self.malformed("one item holds more than a million elements"));
+                }
+            }
+            match ev {
                 Ev::Start(t) => {
                     if skipping > 0 || skip.contains(&t.name.as_str()) {
                         skipping += 1;
                         continue;
+                    }
+                    if stack.len() >= MAX_ITEM_DEPTH {
+                        return Err(self.malformed("elements nested more than 256 deep in one item"));
                     }
                     stack.push(Node {
                         name: t.name,

@@ -1,6 +1,6 @@
 //! Nuclei results, as a JSON array export or as JSON Lines: one finding each.
 
-use std::io::BufRead;
+use std::io::{BufRead, Read};
 
 use serde_json::Value;
 
@@ -23,19 +23,28 @@ pub(crate) fn parse_array(r: &mut dyn BufRead, sink: &mut Sink<'_>) -> Result<()
     res.map_err(|e| json_stream::error(sink, e))
 }
 
+/// Longest result line accepted.
+const MAX_LINE: u64 = 64 * 1024 * 1024;
+
 pub(crate) fn parse_lines(r: &mut dyn BufRead, sink: &mut Sink<'_>) -> Result<(), ParseError> {
     let mut line = String::new();
     let mut number = 0u64;
     loop {
         line.clear();
         number += 1;
-        let n = r.read_line(&mut line).map_err(|source| ParseError::Io {
+        let n = (&mut *r).take(MAX_LINE + 1).read_line(&mut line).map_err(|source| ParseError::Io {
             input: sink.input.to_string(),
             location: Location::Line { line: number, column: 0 },
             source,
         })?;
         if n == 0 {
             return Ok(());
+        }
+        if n as u64 > MAX_LINE {
+            return Err(sink.malformed(
+                Location::Line { line: number, column: 0 },
+                "a line longer than 64 MiB",
+            ));
         }
         if line.trim().is_empty() {
             continue;
