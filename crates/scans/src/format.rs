@@ -144,7 +144,10 @@ fn detect_json(t: &str) -> Option<Format> {
 
 fn detect_csv(t: &str) -> Option<Format> {
     let header = t.lines().next()?.to_ascii_lowercase();
-    let cols: Vec<&str> = header.split(',').map(|c| c.trim().trim_matches('"')).collect();
+    let cols: Vec<&str> = header
+        .split(',')
+        .map(|c| c.trim().trim_matches('"'))
+        .collect();
     ["tool", "rule_id", "title"]
         .iter()
         .all(|c| cols.contains(c))

@@ -68,8 +68,7 @@ where
         location,
         source,
     };
-    let (prefix, stream) =
-        prepare(Box::new(reader)).map_err(|e| io_err(Location::Byte(0), e))?;
+    let (prefix, stream) = prepare(Box::new(reader)).map_err(|e| io_err(Location::Byte(0), e))?;
     let format = match format.or_else(|| detect(&prefix)) {
         Some(f) => f,
         None if prefix.iter().all(u8::is_ascii_whitespace) => {

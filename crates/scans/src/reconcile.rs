@@ -35,7 +35,12 @@ impl Reconciliation {
     /// fingerprint known before or seen now.
     pub fn states_after(&self, existing: &[(String, State)]) -> BTreeMap<String, State> {
         let mut out: BTreeMap<String, State> = existing.iter().cloned().collect();
-        for fp in self.new.iter().chain(&self.unchanged).chain(&self.reactivated) {
+        for fp in self
+            .new
+            .iter()
+            .chain(&self.unchanged)
+            .chain(&self.reactivated)
+        {
             out.insert(fp.clone(), State::Open);
         }
         for fp in &self.closed {

@@ -20,7 +20,10 @@ pub(crate) struct Sink<'a> {
 }
 
 impl<'a> Sink<'a> {
-    pub(crate) fn new(input: &'a str, on: &'a mut dyn FnMut(Finding) -> Result<(), BoxError>) -> Self {
+    pub(crate) fn new(
+        input: &'a str,
+        on: &'a mut dyn FnMut(Finding) -> Result<(), BoxError>,
+    ) -> Self {
         Sink {
             input,
             on,

@@ -143,14 +143,13 @@ pub(crate) fn url_host_port(url: &str) -> (Option<String>, Option<u16>) {
             None => (authority, None),
         }
     };
-    let port = port.and_then(|p| p.parse().ok()).or(match scheme
-        .to_ascii_lowercase()
-        .as_str()
-    {
-        "http" => Some(80),
-        "https" => Some(443),
-        _ => None,
-    });
+    let port = port
+        .and_then(|p| p.parse().ok())
+        .or(match scheme.to_ascii_lowercase().as_str() {
+            "http" => Some(80),
+            "https" => Some(443),
+            _ => None,
+        });
     (non_empty(&host.to_lowercase()), port)
 }
 

@@ -248,7 +248,9 @@ impl<'r, 's> Xml<'r, 's> {
                         continue;
                     }
                     if stack.len() >= MAX_ITEM_DEPTH {
-                        return Err(self.malformed("elements nested more than 256 deep in one item"));
+                        return Err(
+                            self.malformed("elements nested more than 256 deep in one item")
+                        );
                     }
                     stack.push(Node {
                         name: t.name,

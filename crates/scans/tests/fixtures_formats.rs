@@ -35,16 +35,28 @@ fn eval_4_1_4_1_zap_json_sites_alerts_and_distinct_uris() {
     }
     assert_eq!(findings.len(), expected);
     let xss: Vec<_> = findings.iter().filter(|f| f.rule_id == "40012").collect();
-    assert_eq!(xss.len(), 2, "search?q=…&page=… twice is one finding, /login another");
+    assert_eq!(
+        xss.len(),
+        2,
+        "search?q=…&page=… twice is one finding, /login another"
+    );
     assert_eq!(xss[0].severity, Severity::High);
     assert_eq!(xss[0].cwes, vec![79]);
     assert_eq!(xss[0].tool_version.as_deref(), Some("2.14.0"));
     assert_eq!(xss[0].port, Some(443));
     assert_eq!(xss[0].references.len(), 2);
-    assert!(findings.iter().any(|f| f.rule_id == "10038-1"), "alertRef is the rule ID");
+    assert!(
+        findings.iter().any(|f| f.rule_id == "10038-1"),
+        "alertRef is the rule ID"
+    );
     let api = findings.iter().find(|f| f.rule_id == "10021").unwrap();
-    assert_eq!((api.host.as_deref(), api.port), (Some("api.example.tw"), Some(8080)));
-    assert!(findings.iter().all(|f| f.clause == "EVAL-4.1.4.1" && f.kind == Kind::WebIssue));
+    assert_eq!(
+        (api.host.as_deref(), api.port),
+        (Some("api.example.tw"), Some(8080))
+    );
+    assert!(findings
+        .iter()
+        .all(|f| f.clause == "EVAL-4.1.4.1" && f.kind == Kind::WebIssue));
 }
 
 #[test]
@@ -61,10 +73,19 @@ fn nuclei_json_array_with_classification() {
     assert_eq!(log4j.cvss.v3_score, Some(10.0));
     assert_eq!(log4j.severity, Severity::Critical);
     assert_eq!(log4j.clause, "EVAL-4.1.4.1");
-    assert_eq!(log4j.solution.as_deref(), Some("Upgrade to Log4j 2.17.1 or later."));
+    assert_eq!(
+        log4j.solution.as_deref(),
+        Some("Upgrade to Log4j 2.17.1 or later.")
+    );
     let ssl = &findings[1];
-    assert_eq!(ssl.clause, "EVAL-4.1.3.1", "non-HTTP templates are device scans");
-    assert_eq!((ssl.host.as_deref(), ssl.port), (Some("portal.example.tw"), Some(443)));
+    assert_eq!(
+        ssl.clause, "EVAL-4.1.3.1",
+        "non-HTTP templates are device scans"
+    );
+    assert_eq!(
+        (ssl.host.as_deref(), ssl.port),
+        (Some("portal.example.tw"), Some(443))
+    );
     assert_eq!(findings[2].component.as_deref(), Some("nginx"));
 }
 
@@ -77,8 +98,15 @@ fn eval_4_1_5_3_and_eval_4_1_5_5_trivy_misconfigurations_and_secrets() {
     let failing = src.matches("\"Status\": \"FAIL\"").count();
     let secrets = src.matches("\"RuleID\"").count();
     let vulns = src.matches("\"VulnerabilityID\"").count();
-    assert_eq!(findings.len(), failing + secrets + vulns, "PASS checks are not findings");
-    let mis = findings.iter().find(|f| f.kind == Kind::Misconfiguration).unwrap();
+    assert_eq!(
+        findings.len(),
+        failing + secrets + vulns,
+        "PASS checks are not findings"
+    );
+    let mis = findings
+        .iter()
+        .find(|f| f.kind == Kind::Misconfiguration)
+        .unwrap();
     assert_eq!(mis.rule_id, "AVD-DS-0002");
     assert_eq!(mis.clause, "EVAL-4.1.5.3");
     assert_eq!(mis.file_path.as_deref(), Some("Dockerfile"));
@@ -89,10 +117,19 @@ fn eval_4_1_5_3_and_eval_4_1_5_5_trivy_misconfigurations_and_secrets() {
     let sec = findings.iter().find(|f| f.kind == Kind::Secret).unwrap();
     assert_eq!(sec.rule_id, "aws-access-key-id");
     assert_eq!(sec.clause, "EVAL-4.1.5.5");
-    assert_eq!((sec.file_path.as_deref(), sec.line), (Some("config/settings.py"), Some(12)));
+    assert_eq!(
+        (sec.file_path.as_deref(), sec.line),
+        (Some("config/settings.py"), Some(12))
+    );
     assert_eq!(sec.severity, Severity::Critical);
-    assert!(!format!("{sec:?}").contains("AWS_KEY"), "the matched secret line is not kept");
-    let v = findings.iter().find(|f| f.kind == Kind::Vulnerability).unwrap();
+    assert!(
+        !format!("{sec:?}").contains("AWS_KEY"),
+        "the matched secret line is not kept"
+    );
+    let v = findings
+        .iter()
+        .find(|f| f.kind == Kind::Vulnerability)
+        .unwrap();
     assert_eq!(v.file_path.as_deref(), Some("requirements.txt"));
     assert_eq!(v.cvss.v3_score, Some(7.5));
     assert_eq!(v.clause, "EVAL-4.1.3.1");
@@ -117,10 +154,20 @@ fn csv_template_rows_become_findings_with_their_clause_column() {
     assert_eq!(findings[0].port, Some(443));
     assert_eq!(findings[0].cvss.v3_score, Some(5.3));
     assert_eq!(findings[0].cwes, vec![327]);
-    assert!(findings[1].description.as_deref().unwrap().contains("no lockout threshold"));
-    assert_eq!(findings[1].tool_severity, "high", "defaults to the Zilv severity");
+    assert!(findings[1]
+        .description
+        .as_deref()
+        .unwrap()
+        .contains("no lockout threshold"));
+    assert_eq!(
+        findings[1].tool_severity, "high",
+        "defaults to the Zilv severity"
+    );
     assert_eq!(findings[2].cves, vec!["CVE-2022-0001", "CVE-2022-0002"]);
-    assert_eq!((findings[2].file_path.as_deref(), findings[2].line), (Some("app/views.py"), Some(88)));
+    assert_eq!(
+        (findings[2].file_path.as_deref(), findings[2].line),
+        (Some("app/views.py"), Some(88))
+    );
 }
 
 #[test]
@@ -130,16 +177,29 @@ fn eval_4_1_3_1_nmap_vulners_entries_are_vulnerabilities() {
     let src = text(&path);
     let open = src.matches("<state state=\"open\"").count();
     let vulners = src.matches("<elem key=\"is_exploit\">false</elem>").count();
-    assert_eq!(findings.len(), open + vulners, "exploit entries are skipped");
-    let ports: Vec<_> = findings.iter().filter(|f| f.kind == Kind::OpenPort).collect();
+    assert_eq!(
+        findings.len(),
+        open + vulners,
+        "exploit entries are skipped"
+    );
+    let ports: Vec<_> = findings
+        .iter()
+        .filter(|f| f.kind == Kind::OpenPort)
+        .collect();
     assert_eq!(ports.len(), open);
     assert!(ports.iter().all(|f| f.clause == "EVAL-4.1.5.2"));
-    let cve = findings.iter().find(|f| f.rule_id == "CVE-2023-38408").unwrap();
+    let cve = findings
+        .iter()
+        .find(|f| f.rule_id == "CVE-2023-38408")
+        .unwrap();
     assert_eq!(cve.clause, "EVAL-4.1.3.1");
     assert_eq!(cve.cves, vec!["CVE-2023-38408"]);
     assert_eq!(cve.cvss.v2_score, Some(9.8));
     assert_eq!(cve.severity, Severity::Critical);
-    assert_eq!((cve.port, cve.host.as_deref()), (Some(22), Some("db1.example.tw")));
+    assert_eq!(
+        (cve.port, cve.host.as_deref()),
+        (Some(22), Some("db1.example.tw"))
+    );
     assert_eq!(cve.component.as_deref(), Some("cpe:/a:openbsd:openssh:7.4"));
     let ssh = ports.iter().find(|f| f.port == Some(22)).unwrap();
     assert!(ssh.description.as_deref().unwrap().contains("OpenSSH 7.4"));

@@ -20,7 +20,11 @@ fn gzip(bytes: &[u8]) -> Vec<u8> {
 
 #[test]
 fn gzip_input_gives_the_same_findings_as_plain() {
-    for rel in ["nessus/nessus_v_unknown.xml", "sarif/codeQL-output.sarif", "nuclei/many_findings.json"] {
+    for rel in [
+        "nessus/nessus_v_unknown.xml",
+        "sarif/codeQL-output.sarif",
+        "nuclei/many_findings.json",
+    ] {
         let plain = std::fs::read(sample(rel)).unwrap();
         let packed = gzip(&plain);
         assert_eq!(&packed[..2], &[0x1f, 0x8b]);
@@ -36,7 +40,11 @@ fn gzip_input_gives_the_same_findings_as_plain() {
 fn gzip_file_through_parse_path() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("scan.nessus.gz");
-    std::fs::write(&path, gzip(&std::fs::read(sample("nessus/nessus_many_vuln.xml")).unwrap())).unwrap();
+    std::fs::write(
+        &path,
+        gzip(&std::fs::read(sample("nessus/nessus_many_vuln.xml")).unwrap()),
+    )
+    .unwrap();
     let mut n = 0;
     let s = parse_path(&path, None, |_| {
         n += 1;
@@ -55,7 +63,10 @@ fn corrupt_gzip_is_an_io_error_naming_the_input() {
     packed.truncate(len / 2);
     let err = parse_bytes(&packed, "half.xml.gz", None).unwrap_err();
     assert!(err.to_string().starts_with("half.xml.gz: "), "{err}");
-    assert!(matches!(err, ParseError::Io { .. } | ParseError::Malformed { .. }), "{err:?}");
+    assert!(
+        matches!(err, ParseError::Io { .. } | ParseError::Malformed { .. }),
+        "{err:?}"
+    );
 }
 
 #[test]
@@ -72,14 +83,22 @@ fn detection_reads_root_elements_keys_and_headers() {
     ];
     for (rel, want) in cases {
         let bytes = std::fs::read(sample(rel)).unwrap();
-        assert_eq!(detect(&bytes[..bytes.len().min(16 * 1024)]), Some(want), "{rel}");
+        assert_eq!(
+            detect(&bytes[..bytes.len().min(16 * 1024)]),
+            Some(want),
+            "{rel}"
+        );
     }
     for (name, want) in [
         ("zap-report.json", Format::ZapJson),
         ("nuclei-array.json", Format::NucleiJson),
         ("findings.csv", Format::Csv),
     ] {
-        assert_eq!(detect(&std::fs::read(fixture(name)).unwrap()), Some(want), "{name}");
+        assert_eq!(
+            detect(&std::fs::read(fixture(name)).unwrap()),
+            Some(want),
+            "{name}"
+        );
     }
     assert_eq!(detect(b"hello, world"), None);
     assert_eq!(detect(b"<html><body/></html>"), None);
@@ -94,7 +113,12 @@ fn explicit_format_overrides_detection() {
     let (f, s) = parse_bytes(b"", "results.txt", Some(Format::NucleiJsonl)).unwrap();
     assert!(f.is_empty());
     assert_eq!(s.format, Format::NucleiJsonl);
-    let (f, _) = parse_bytes(&std::fs::read(fixture("findings.csv")).unwrap(), "x", Some(Format::Csv)).unwrap();
+    let (f, _) = parse_bytes(
+        &std::fs::read(fixture("findings.csv")).unwrap(),
+        "x",
+        Some(Format::Csv),
+    )
+    .unwrap();
     assert!(!f.is_empty());
 }
 
@@ -109,7 +133,9 @@ fn unknown_and_empty_inputs_are_refused_with_a_reason() {
 
 fn location_of(bytes: &[u8], name: &str, format: Option<Format>) -> (ParseError, Location) {
     let err = parse_bytes(bytes, name, format).unwrap_err();
-    let loc = err.location().unwrap_or_else(|| panic!("no location in {err}"));
+    let loc = err
+        .location()
+        .unwrap_or_else(|| panic!("no location in {err}"));
     assert_eq!(err.input(), name);
     (err, loc)
 }
@@ -119,9 +145,14 @@ fn malformed_xml_names_the_byte_offset() {
     let good = std::fs::read_to_string(sample("openvas/many_vuln.xml")).unwrap();
     let broken = good.replacen("</nvt>", "</nvtx>", 1);
     let (err, loc) = location_of(broken.as_bytes(), "broken.xml", None);
-    let Location::Byte(b) = loc else { panic!("{err}") };
+    let Location::Byte(b) = loc else {
+        panic!("{err}")
+    };
     let first_end = good.find("</nvt>").unwrap() as u64;
-    assert!(b >= first_end && b <= first_end + 8, "{err} (</nvt> at {first_end})");
+    assert!(
+        b >= first_end && b <= first_end + 8,
+        "{err} (</nvt> at {first_end})"
+    );
     // Truncated inside the report.
     let (err, loc) = location_of(&good.as_bytes()[..good.len() / 2], "cut.xml", None);
     assert!(matches!(loc, Location::Byte(_)), "{err}");
@@ -131,11 +162,21 @@ fn malformed_xml_names_the_byte_offset() {
 #[test]
 fn malformed_json_names_line_and_column() {
     let good = std::fs::read_to_string(sample("trivy/scheme_2_many_vulns.json")).unwrap();
-    let line_no = good.lines().position(|l| l.contains("\"PkgName\": \"freetype\"")).unwrap() as u64 + 1;
+    let line_no = good
+        .lines()
+        .position(|l| l.contains("\"PkgName\": \"freetype\""))
+        .unwrap() as u64
+        + 1;
     let broken = good.replacen("\"PkgName\": \"freetype\",", "\"PkgName\": freetype,", 1);
     let (err, loc) = location_of(broken.as_bytes(), "trivy.json", None);
-    assert!(matches!(loc, Location::Line { line, .. } if line == line_no), "{err} (expected line {line_no})");
-    assert!(err.to_string().contains(&format!("line {line_no}")), "{err}");
+    assert!(
+        matches!(loc, Location::Line { line, .. } if line == line_no),
+        "{err} (expected line {line_no})"
+    );
+    assert!(
+        err.to_string().contains(&format!("line {line_no}")),
+        "{err}"
+    );
 }
 
 #[test]
@@ -150,9 +191,20 @@ fn malformed_jsonl_and_csv_name_the_line() {
     let bad = csv.replacen(",low,WARNING,", ",severe,WARNING,", 1);
     let bad_line = bad.lines().position(|l| l.contains(",severe,")).unwrap() as u64 + 1;
     let (err, loc) = location_of(bad.as_bytes(), "f.csv", None);
-    assert_eq!(loc, Location::Line { line: bad_line, column: 0 }, "{err}");
+    assert_eq!(
+        loc,
+        Location::Line {
+            line: bad_line,
+            column: 0
+        },
+        "{err}"
+    );
     assert!(err.to_string().contains("severity"), "{err}");
-    let (err, loc) = location_of(b"tool,rule_id,title,severity,clause,colour\n", "h.csv", None);
+    let (err, loc) = location_of(
+        b"tool,rule_id,title,severity,clause,colour\n",
+        "h.csv",
+        None,
+    );
     assert_eq!(loc, Location::Line { line: 1, column: 0 });
     assert!(err.to_string().contains("colour"), "{err}");
 }
@@ -174,7 +226,10 @@ fn a_callback_error_stops_the_parse_where_it_happened() {
     assert_eq!(seen, 3);
     assert!(matches!(err, ParseError::Stopped { .. }));
     assert!(err.to_string().contains("database full"), "{err}");
-    for (rel, fmt) in [("sarif/codeQL-output.sarif", None), ("nuclei/many_findings.json", None)] {
+    for (rel, fmt) in [
+        ("sarif/codeQL-output.sarif", None),
+        ("nuclei/many_findings.json", None),
+    ] {
         let mut n = 0;
         let bytes = std::fs::read(sample(rel)).unwrap();
         let err = parse(&bytes[..], rel, fmt, |_| {

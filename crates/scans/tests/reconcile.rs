@@ -11,7 +11,11 @@ use common::{parse_file, sample, text, zap_keys};
 use zilv_scans::{reconcile, State};
 
 fn fingerprints(rel: &str) -> Vec<String> {
-    parse_file(&sample(rel)).0.into_iter().map(|f| f.fingerprint).collect()
+    parse_file(&sample(rel))
+        .0
+        .into_iter()
+        .map(|f| f.fingerprint)
+        .collect()
 }
 
 fn as_existing(states: &BTreeMap<String, State>) -> Vec<(String, State)> {
@@ -27,7 +31,10 @@ fn eval_4_1_4_1_zap_rescan_closes_fixed_and_reactivates_returning_findings() {
     let only_first = k1.difference(&k2).count();
     let only_second = k2.difference(&k1).count();
     let both = k1.intersection(&k2).count();
-    assert!(only_first > 0 && only_second > 0 && both > 0, "the scans differ and overlap");
+    assert!(
+        only_first > 0 && only_second > 0 && both > 0,
+        "the scans differ and overlap"
+    );
 
     let fp1 = fingerprints(first_rel);
     let fp2 = fingerprints(second_rel);
@@ -42,17 +49,29 @@ fn eval_4_1_4_1_zap_rescan_closes_fixed_and_reactivates_returning_findings() {
 
     // Second scan.
     let existing = as_existing(&states);
-    let r2 = reconcile(existing.iter().map(|(f, s)| (f.as_str(), *s)), fp2.iter().map(String::as_str));
+    let r2 = reconcile(
+        existing.iter().map(|(f, s)| (f.as_str(), *s)),
+        fp2.iter().map(String::as_str),
+    );
     assert_eq!(r2.new.len(), only_second);
     assert_eq!(r2.unchanged.len(), both);
     assert_eq!(r2.closed.len(), only_first);
     assert!(r2.reactivated.is_empty());
     let states = r2.states_after(&existing);
-    assert_eq!(states.values().filter(|s| **s == State::ClosedFixed).count(), only_first);
+    assert_eq!(
+        states
+            .values()
+            .filter(|s| **s == State::ClosedFixed)
+            .count(),
+        only_first
+    );
 
     // The first scan again: what the second closed comes back.
     let existing = as_existing(&states);
-    let r3 = reconcile(existing.iter().map(|(f, s)| (f.as_str(), *s)), fp1.iter().map(String::as_str));
+    let r3 = reconcile(
+        existing.iter().map(|(f, s)| (f.as_str(), *s)),
+        fp1.iter().map(String::as_str),
+    );
     assert!(!r3.reactivated.is_empty());
     assert_eq!(r3.reactivated.len(), only_first);
     assert_eq!(r3.closed.len(), only_second);
@@ -63,10 +82,15 @@ fn eval_4_1_4_1_zap_rescan_closes_fixed_and_reactivates_returning_findings() {
 #[test]
 fn risk_accepted_and_false_positive_keep_their_state() {
     let fp1 = fingerprints("zap/zap-results-first-scan.xml");
-    let fp2: BTreeSet<String> = fingerprints("zap/zap-results-second-scan.xml").into_iter().collect();
+    let fp2: BTreeSet<String> = fingerprints("zap/zap-results-second-scan.xml")
+        .into_iter()
+        .collect();
     let gone = fp1.iter().find(|f| !fp2.contains(*f)).unwrap().clone();
     let stays = fp1.iter().find(|f| fp2.contains(*f)).unwrap().clone();
-    let existing = [(gone.as_str(), State::RiskAccepted), (stays.as_str(), State::FalsePositive)];
+    let existing = [
+        (gone.as_str(), State::RiskAccepted),
+        (stays.as_str(), State::FalsePositive),
+    ];
     let r = reconcile(existing, fp2.iter().map(String::as_str));
     assert!(!r.closed.contains(&gone) && !r.unchanged.contains(&stays) && !r.new.contains(&stays));
     assert_eq!(r.kept, {
@@ -74,7 +98,10 @@ fn risk_accepted_and_false_positive_keep_their_state() {
         v.sort();
         v
     });
-    let after = r.states_after(&[(gone.clone(), State::RiskAccepted), (stays.clone(), State::FalsePositive)]);
+    let after = r.states_after(&[
+        (gone.clone(), State::RiskAccepted),
+        (stays.clone(), State::FalsePositive),
+    ]);
     assert_eq!(after[&gone], State::RiskAccepted);
     assert_eq!(after[&stays], State::FalsePositive);
 }

@@ -59,7 +59,10 @@ fn truncated_inputs_never_panic() {
         let mut cuts: Vec<usize> = (0..12).map(|_| rng.below(bytes.len() + 1)).collect();
         cuts.extend([0, 1, bytes.len() / 2, bytes.len().saturating_sub(1)]);
         for cut in cuts {
-            no_panic(&bytes[..cut.min(bytes.len())], &format!("{name} cut at {cut}"));
+            no_panic(
+                &bytes[..cut.min(bytes.len())],
+                &format!("{name} cut at {cut}"),
+            );
         }
     }
 }

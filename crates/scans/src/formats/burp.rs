@@ -19,7 +19,13 @@ pub(crate) fn parse(r: &mut dyn BufRead, sink: &mut Sink<'_>) -> Result<(), Pars
             Ev::Start(t) if t.name == "issue" => {
                 let item = xml.subtree(
                     t,
-                    &["requestresponse", "collaboratorEvent", "infiltratorEvent", "staticAnalysis", "dynamicAnalysis"],
+                    &[
+                        "requestresponse",
+                        "collaboratorEvent",
+                        "infiltratorEvent",
+                        "staticAnalysis",
+                        "dynamicAnalysis",
+                    ],
                 )?;
                 if sink.emit(finding(&item, version.as_deref())).is_err() {
                     return Err(sink.stop_error(xml.position()));
@@ -45,10 +51,15 @@ fn finding(item: &Node, version: Option<&str>) -> Finding {
     let ty = item.text_of("type").unwrap_or_default();
     let mut f = Finding::new("Burp Suite", Kind::WebIssue, &ty, clause::WEBSITE_TEST);
     f.tool_version = version.map(str::to_string);
-    f.title = item.text_of("name").unwrap_or_else(|| format!("Burp issue {ty}"));
+    f.title = item
+        .text_of("name")
+        .unwrap_or_else(|| format!("Burp issue {ty}"));
     f.description = joined(item, &["issueBackground", "issueDetail"]);
     f.solution = joined(item, &["remediationBackground", "remediationDetail"]);
-    f.references = item.text_of("references").map(|s| hrefs(&s)).unwrap_or_default();
+    f.references = item
+        .text_of("references")
+        .map(|s| hrefs(&s))
+        .unwrap_or_default();
     f.cwes = item
         .text_of("vulnerabilityClassifications")
         .map(|s| cwes_in(&s))
@@ -57,7 +68,10 @@ fn finding(item: &Node, version: Option<&str>) -> Finding {
     f.severity = severity::words(&sev);
     f.tool_severity = sev;
     let base = item.text_of("host").unwrap_or_default();
-    f.ip = item.child("host").and_then(|h| h.attr("ip")).and_then(non_empty);
+    f.ip = item
+        .child("host")
+        .and_then(|h| h.attr("ip"))
+        .and_then(non_empty);
     let (host, port) = url_host_port(&base);
     f.host = host;
     f.port = port;

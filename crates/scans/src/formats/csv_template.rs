@@ -11,14 +11,35 @@ use crate::text::{cwe_number, is_cve, non_empty, references};
 pub(crate) const REQUIRED: [&str; 5] = ["tool", "rule_id", "title", "severity", "clause"];
 /// Columns that may be present.
 pub(crate) const OPTIONAL: [&str; 19] = [
-    "tool_version", "tool_severity", "description", "solution", "references", "cves", "cwes",
-    "cvss3_score", "cvss3_vector", "cvss2_score", "cvss2_vector", "host", "ip", "port",
-    "protocol", "url", "file_path", "line", "component",
+    "tool_version",
+    "tool_severity",
+    "description",
+    "solution",
+    "references",
+    "cves",
+    "cwes",
+    "cvss3_score",
+    "cvss3_vector",
+    "cvss2_score",
+    "cvss2_vector",
+    "host",
+    "ip",
+    "port",
+    "protocol",
+    "url",
+    "file_path",
+    "line",
+    "component",
 ];
 
 pub(crate) fn parse(r: &mut dyn BufRead, sink: &mut Sink<'_>) -> Result<(), ParseError> {
-    let mut rdr = csv::ReaderBuilder::new().flexible(false).trim(csv::Trim::All).from_reader(r);
-    let err = |sink: &Sink<'_>, line: u64, reason: String| sink.malformed(Location::Line { line, column: 0 }, reason);
+    let mut rdr = csv::ReaderBuilder::new()
+        .flexible(false)
+        .trim(csv::Trim::All)
+        .from_reader(r);
+    let err = |sink: &Sink<'_>, line: u64, reason: String| {
+        sink.malformed(Location::Line { line, column: 0 }, reason)
+    };
     let headers = match rdr.headers() {
         Ok(h) => h.clone(),
         Err(e) => return Err(csv_error(sink, e)),
@@ -30,7 +51,11 @@ pub(crate) fn parse(r: &mut dyn BufRead, sink: &mut Sink<'_>) -> Result<(), Pars
     for h in headers.iter() {
         let name = h.trim().trim_start_matches('\u{feff}').to_ascii_lowercase();
         if !REQUIRED.contains(&name.as_str()) && !OPTIONAL.contains(&name.as_str()) {
-            return Err(err(sink, 1, format!("unknown column {name:?}; see docs/scanners.md for the template")));
+            return Err(err(
+                sink,
+                1,
+                format!("unknown column {name:?}; see docs/scanners.md for the template"),
+            ));
         }
         if cols.contains(&name) {
             return Err(err(sink, 1, format!("column {name:?} appears twice")));
@@ -53,7 +78,10 @@ pub(crate) fn parse(r: &mut dyn BufRead, sink: &mut Sink<'_>) -> Result<(), Pars
         if record.iter().all(str::is_empty) {
             continue;
         }
-        let fields = Row { cols: &cols, record: &record };
+        let fields = Row {
+            cols: &cols,
+            record: &record,
+        };
         let f = row(&fields).map_err(|reason| err(sink, line, reason))?;
         if sink.emit(f).is_err() {
             return Err(sink.stop_error(Location::Line { line, column: 0 }));
@@ -79,7 +107,10 @@ impl<'r> Row<'r> {
 
 fn csv_error(sink: &Sink<'_>, e: csv::Error) -> ParseError {
     let line = e.position().map(|p| p.line()).unwrap_or(0);
-    sink.malformed(Location::Line { line, column: 0 }, format!("invalid CSV: {e}"))
+    sink.malformed(
+        Location::Line { line, column: 0 },
+        format!("invalid CSV: {e}"),
+    )
 }
 
 fn well_formed_clause(s: &str) -> bool {
@@ -88,7 +119,9 @@ fn well_formed_clause(s: &str) -> bool {
     };
     matches!(prefix, "SR" | "APP" | "EVAL")
         && !rest.is_empty()
-        && rest.split('.').all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()))
+        && rest
+            .split('.')
+            .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()))
 }
 
 fn score(r: &Row<'_>, col: &str) -> Result<Option<f64>, String> {
@@ -110,27 +143,38 @@ fn row(r: &Row<'_>) -> Result<Finding, String> {
     }
     let clause = get("clause");
     if !well_formed_clause(clause) {
-        return Err(format!("column clause: {clause:?} is not a clause ID such as EVAL-4.1.3.1"));
+        return Err(format!(
+            "column clause: {clause:?} is not a clause ID such as EVAL-4.1.3.1"
+        ));
     }
     let sev = get("severity");
-    let severity = Severity::from_name(sev)
-        .ok_or_else(|| format!("column severity: {sev:?} is not one of critical, high, medium, low, info"))?;
+    let severity = Severity::from_name(sev).ok_or_else(|| {
+        format!("column severity: {sev:?} is not one of critical, high, medium, low, info")
+    })?;
     let mut f = Finding::new(get("tool"), Kind::Other, get("rule_id"), clause);
     f.title = get("title").to_string();
     f.severity = severity;
-    f.tool_severity = non_empty(get("tool_severity")).unwrap_or_else(|| severity.as_str().to_string());
+    f.tool_severity =
+        non_empty(get("tool_severity")).unwrap_or_else(|| severity.as_str().to_string());
     f.tool_version = non_empty(get("tool_version"));
     f.description = non_empty(get("description"));
     f.solution = non_empty(get("solution"));
     f.references = references(get("references"));
-    for c in get("cves").split([',', ';', ' ']).filter(|c| !c.trim().is_empty()) {
+    for c in get("cves")
+        .split([',', ';', ' '])
+        .filter(|c| !c.trim().is_empty())
+    {
         if !is_cve(c) {
             return Err(format!("column cves: {c:?} is not a CVE ID"));
         }
         crate::text::push_cve(&mut f.cves, c);
     }
-    for c in get("cwes").split([',', ';', ' ']).filter(|c| !c.trim().is_empty()) {
-        f.cwes.push(cwe_number(c).ok_or_else(|| format!("column cwes: {c:?} is not a CWE"))?);
+    for c in get("cwes")
+        .split([',', ';', ' '])
+        .filter(|c| !c.trim().is_empty())
+    {
+        f.cwes
+            .push(cwe_number(c).ok_or_else(|| format!("column cwes: {c:?} is not a CWE"))?);
     }
     f.cvss.v3_score = score(r, "cvss3_score")?;
     f.cvss.v3_vector = non_empty(get("cvss3_vector"));
@@ -140,14 +184,20 @@ fn row(r: &Row<'_>) -> Result<Finding, String> {
     f.ip = non_empty(get("ip"));
     f.port = match get("port") {
         "" => None,
-        p => Some(p.parse().map_err(|_| format!("column port: {p:?} is not a port number"))?),
+        p => Some(
+            p.parse()
+                .map_err(|_| format!("column port: {p:?} is not a port number"))?,
+        ),
     };
     f.protocol = non_empty(get("protocol"));
     f.url = non_empty(get("url"));
     f.file_path = non_empty(get("file_path"));
     f.line = match get("line") {
         "" => None,
-        l => Some(l.parse().map_err(|_| format!("column line: {l:?} is not a line number"))?),
+        l => Some(
+            l.parse()
+                .map_err(|_| format!("column line: {l:?} is not a line number"))?,
+        ),
     };
     f.component = non_empty(get("component"));
     Ok(f)

@@ -19,7 +19,11 @@ mod zap_json;
 mod zap_xml;
 
 /// Runs the parser of `format` over `r`.
-pub(crate) fn run(format: Format, r: &mut dyn BufRead, sink: &mut Sink<'_>) -> Result<(), ParseError> {
+pub(crate) fn run(
+    format: Format,
+    r: &mut dyn BufRead,
+    sink: &mut Sink<'_>,
+) -> Result<(), ParseError> {
     match format {
         Format::Nessus => nessus::parse(r, sink),
         Format::OpenVas => openvas::parse(r, sink),

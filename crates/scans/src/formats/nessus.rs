@@ -63,13 +63,20 @@ struct Host {
 
 fn finding(host: &Host, item: &Node) -> Finding {
     let plugin = item.attr("pluginID").unwrap_or("");
-    let mut f = Finding::new("Nessus", Kind::Vulnerability, plugin, clause::VULNERABILITY_SCAN);
+    let mut f = Finding::new(
+        "Nessus",
+        Kind::Vulnerability,
+        plugin,
+        clause::VULNERABILITY_SCAN,
+    );
     f.title = item
         .attr("pluginName")
         .and_then(non_empty)
         .or_else(|| item.text_of("plugin_name"))
         .unwrap_or_else(|| format!("Nessus plugin {plugin}"));
-    f.description = item.text_of("description").or_else(|| item.text_of("synopsis"));
+    f.description = item
+        .text_of("description")
+        .or_else(|| item.text_of("synopsis"));
     f.solution = item.text_of("solution").filter(|s| s != "n/a");
     f.references = item
         .text_of("see_also")
@@ -86,14 +93,18 @@ fn finding(host: &Host, item: &Node) -> Finding {
             f.cwes.extend(cwe_number(n));
         }
     }
-    f.cvss.v3_score = item.text_of("cvss3_base_score").and_then(|s| s.parse().ok());
+    f.cvss.v3_score = item
+        .text_of("cvss3_base_score")
+        .and_then(|s| s.parse().ok());
     f.cvss.v3_vector = item.text_of("cvss3_vector");
     f.cvss.v2_score = item.text_of("cvss_base_score").and_then(|s| s.parse().ok());
     f.cvss.v2_vector = item
         .text_of("cvss_vector")
         .map(|v| v.trim_start_matches("CVSS2#").to_string());
     let level = item.attr("severity").unwrap_or("0");
-    f.tool_severity = item.text_of("risk_factor").unwrap_or_else(|| level.to_string());
+    f.tool_severity = item
+        .text_of("risk_factor")
+        .unwrap_or_else(|| level.to_string());
     f.severity = severity::nessus(level);
     f.host = host.name.clone().or_else(|| host.fqdn.clone());
     f.ip = host.ip.clone();

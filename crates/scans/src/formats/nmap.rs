@@ -68,8 +68,17 @@ fn host_findings(host: &Node, version: Option<&str>) -> Vec<Finding> {
         };
         let service = port.child("service");
         let svc = |k: &str| service.and_then(|s| s.attr(k)).unwrap_or("");
-        let mut f = base(Finding::new("Nmap", Kind::OpenPort, "open-port", clause::OPEN_PORTS));
-        let label = format!("{}/{}", number.map(|n| n.to_string()).unwrap_or_default(), proto);
+        let mut f = base(Finding::new(
+            "Nmap",
+            Kind::OpenPort,
+            "open-port",
+            clause::OPEN_PORTS,
+        ));
+        let label = format!(
+            "{}/{}",
+            number.map(|n| n.to_string()).unwrap_or_default(),
+            proto
+        );
         f.title = match svc("name") {
             "" => format!("Open port {label}"),
             s => format!("Open port {label} ({s})"),
@@ -91,7 +100,10 @@ fn host_findings(host: &Node, version: Option<&str>) -> Vec<Finding> {
                 p => format!(" ({p})"),
             }
         ));
-        f.solution = Some("Close the port unless the service is needed; restrict it by firewall otherwise.".into());
+        f.solution = Some(
+            "Close the port unless the service is needed; restrict it by firewall otherwise."
+                .into(),
+        );
         f.tool_severity = "open".into();
         f.severity = Severity::Info;
         out.push(f);
@@ -136,8 +148,20 @@ fn vulners_entry(cpe: Option<&str>, entry: &Node) -> Option<Finding> {
         Some(c) => format!("{id} in {c}"),
         None => id.clone(),
     };
-    f.references = vec![format!("https://vulners.com/{}/{}", kind.to_ascii_lowercase(), id)];
-    f.tool_severity = f.cvss.v2_score.map(|s| format!("{s:.1}")).unwrap_or_default();
-    f.severity = f.cvss.v2_score.map(Severity::from_cvss).unwrap_or(severity::words(""));
+    f.references = vec![format!(
+        "https://vulners.com/{}/{}",
+        kind.to_ascii_lowercase(),
+        id
+    )];
+    f.tool_severity = f
+        .cvss
+        .v2_score
+        .map(|s| format!("{s:.1}"))
+        .unwrap_or_default();
+    f.severity = f
+        .cvss
+        .v2_score
+        .map(Severity::from_cvss)
+        .unwrap_or(severity::words(""));
     Some(f)
 }

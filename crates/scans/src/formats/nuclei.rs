@@ -32,17 +32,26 @@ pub(crate) fn parse_lines(r: &mut dyn BufRead, sink: &mut Sink<'_>) -> Result<()
     loop {
         line.clear();
         number += 1;
-        let n = (&mut *r).take(MAX_LINE + 1).read_line(&mut line).map_err(|source| ParseError::Io {
-            input: sink.input.to_string(),
-            location: Location::Line { line: number, column: 0 },
-            source,
-        })?;
+        let n = (&mut *r)
+            .take(MAX_LINE + 1)
+            .read_line(&mut line)
+            .map_err(|source| ParseError::Io {
+                input: sink.input.to_string(),
+                location: Location::Line {
+                    line: number,
+                    column: 0,
+                },
+                source,
+            })?;
         if n == 0 {
             return Ok(());
         }
         if n as u64 > MAX_LINE {
             return Err(sink.malformed(
-                Location::Line { line: number, column: 0 },
+                Location::Line {
+                    line: number,
+                    column: 0,
+                },
                 "a line longer than 64 MiB",
             ));
         }
@@ -51,36 +60,54 @@ pub(crate) fn parse_lines(r: &mut dyn BufRead, sink: &mut Sink<'_>) -> Result<()
         }
         let v: Value = serde_json::from_str(&line).map_err(|e| {
             let msg = e.to_string();
-            let reason = msg.rfind(" at line ").map(|i| msg[..i].to_string()).unwrap_or(msg);
+            let reason = msg
+                .rfind(" at line ")
+                .map(|i| msg[..i].to_string())
+                .unwrap_or(msg);
             sink.malformed(
-                Location::Line { line: number, column: e.column() as u64 },
+                Location::Line {
+                    line: number,
+                    column: e.column() as u64,
+                },
                 format!("invalid JSON: {reason}"),
             )
         })?;
         if !v.is_object() {
             return Err(sink.malformed(
-                Location::Line { line: number, column: 1 },
+                Location::Line {
+                    line: number,
+                    column: 1,
+                },
                 "a Nuclei result line must be a JSON object",
             ));
         }
         if let Some(f) = finding(&v) {
             let r: Result<(), Stop> = sink.emit(f);
             if r.is_err() {
-                return Err(sink.stop_error(Location::Line { line: number, column: 0 }));
+                return Err(sink.stop_error(Location::Line {
+                    line: number,
+                    column: 0,
+                }));
             }
         }
     }
 }
 
 fn str_of<'a>(v: &'a Value, keys: &[&str]) -> Option<&'a str> {
-    keys.iter().find_map(|k| v.get(*k).and_then(Value::as_str)).filter(|s| !s.trim().is_empty())
+    keys.iter()
+        .find_map(|k| v.get(*k).and_then(Value::as_str))
+        .filter(|s| !s.trim().is_empty())
 }
 
 /// Strings of a value that may be a string, an array of strings, or null.
 fn strings(v: Option<&Value>) -> Vec<String> {
     match v {
         Some(Value::String(s)) => vec![s.clone()],
-        Some(Value::Array(a)) => a.iter().filter_map(Value::as_str).map(str::to_string).collect(),
+        Some(Value::Array(a)) => a
+            .iter()
+            .filter_map(Value::as_str)
+            .map(str::to_string)
+            .collect(),
         _ => Vec::new(),
     }
 }
@@ -97,7 +124,9 @@ fn finding(v: &Value) -> Option<Finding> {
         (Kind::Vulnerability, clause::VULNERABILITY_SCAN)
     };
     let mut f = Finding::new("Nuclei", kind, template, clause);
-    f.title = str_of(&info, &["name"]).map(str::to_string).unwrap_or_else(|| template.to_string());
+    f.title = str_of(&info, &["name"])
+        .map(str::to_string)
+        .unwrap_or_else(|| template.to_string());
     f.description = str_of(&info, &["description"]).and_then(non_empty);
     f.solution = str_of(&info, &["remediation"]).and_then(non_empty);
     for r in strings(info.get("reference")) {
@@ -111,7 +140,10 @@ fn finding(v: &Value) -> Option<Finding> {
     for c in strings(class.get("cve-id")) {
         push_cve(&mut f.cves, &c);
     }
-    f.cwes = strings(class.get("cwe-id")).iter().filter_map(|c| cwe_number(c)).collect();
+    f.cwes = strings(class.get("cwe-id"))
+        .iter()
+        .filter_map(|c| cwe_number(c))
+        .collect();
     let score = class.get("cvss-score").and_then(|s| match s {
         Value::String(s) => s.parse().ok(),
         other => other.as_f64(),

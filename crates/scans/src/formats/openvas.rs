@@ -62,7 +62,12 @@ fn finding(item: &Node, version: Option<&str>) -> Finding {
     let empty = Node::default();
     let nvt = item.child("nvt").unwrap_or(&empty);
     let oid = nvt.attr("oid").unwrap_or("");
-    let mut f = Finding::new("OpenVAS", Kind::Vulnerability, oid, clause::VULNERABILITY_SCAN);
+    let mut f = Finding::new(
+        "OpenVAS",
+        Kind::Vulnerability,
+        oid,
+        clause::VULNERABILITY_SCAN,
+    );
     f.tool_version = version.map(|v| format!("GMP {v}"));
     f.title = nvt
         .text_of("name")

@@ -130,7 +130,9 @@ impl<'de> Visitor<'de> for Top<'_, '_> {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
         while let Some(key) = map.next_key::<String>()? {
             if key == "runs" {
-                map.next_value_seed(Runs { sink: &mut *self.sink })?;
+                map.next_value_seed(Runs {
+                    sink: &mut *self.sink,
+                })?;
             } else {
                 map.next_value::<IgnoredAny>()?;
             }
@@ -156,7 +158,12 @@ impl<'de> Visitor<'de> for Runs<'_, '_> {
         f.write_str("an array of runs")
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
-        while seq.next_element_seed(Run { sink: &mut *self.sink })?.is_some() {}
+        while seq
+            .next_element_seed(Run {
+                sink: &mut *self.sink,
+            })?
+            .is_some()
+        {}
         Ok(())
     }
 }
@@ -227,7 +234,12 @@ fn message_text(m: &Message, rule: Option<&Rule>) -> Option<String> {
 fn tags(v: Option<&Value>) -> Vec<String> {
     v.and_then(|p| p.get("tags"))
         .and_then(Value::as_array)
-        .map(|a| a.iter().filter_map(Value::as_str).map(str::to_string).collect())
+        .map(|a| {
+            a.iter()
+                .filter_map(Value::as_str)
+                .map(str::to_string)
+                .collect()
+        })
         .unwrap_or_default()
 }
 
@@ -250,7 +262,9 @@ fn emit(sink: &mut Sink<'_>, tool: &Tool, r: SarifResult) -> Result<(), Stop> {
         .or_else(|| d.rules.iter().find(|x| x.id == id));
     let mut all_tags = tags(rule.and_then(|x| x.properties.as_ref()));
     all_tags.extend(tags(r.properties.as_ref()));
-    let secret = all_tags.iter().any(|t| t.to_ascii_lowercase().contains("secret"))
+    let secret = all_tags
+        .iter()
+        .any(|t| t.to_ascii_lowercase().contains("secret"))
         || id.to_ascii_lowercase().contains("secret");
     let (fkind, clause) = if secret {
         (Kind::Secret, clause::SECRETS)
@@ -261,12 +275,20 @@ fn emit(sink: &mut Sink<'_>, tool: &Tool, r: SarifResult) -> Result<(), Stop> {
     let mut f = Finding::new(&tool_name, fkind, &id, clause);
     f.tool_version = d.semantic_version.clone().or_else(|| d.version.clone());
     let message = message_text(&r.message, rule);
-    let short = rule.and_then(|x| x.short_description.as_ref()).and_then(|m| message_text(m, rule));
+    let short = rule
+        .and_then(|x| x.short_description.as_ref())
+        .and_then(|m| message_text(m, rule));
     f.title = short
         .or_else(|| rule.and_then(|x| x.name.clone()))
-        .or_else(|| message.as_ref().and_then(|m| m.lines().next().map(str::to_string)))
+        .or_else(|| {
+            message
+                .as_ref()
+                .and_then(|m| m.lines().next().map(str::to_string))
+        })
         .unwrap_or_else(|| id.clone());
-    let full = rule.and_then(|x| x.full_description.as_ref()).and_then(|m| message_text(m, rule));
+    let full = rule
+        .and_then(|x| x.full_description.as_ref())
+        .and_then(|m| message_text(m, rule));
     f.description = non_empty(
         &[message, full]
             .into_iter()
@@ -274,9 +296,15 @@ fn emit(sink: &mut Sink<'_>, tool: &Tool, r: SarifResult) -> Result<(), Stop> {
             .collect::<Vec<_>>()
             .join("\n\n"),
     );
-    f.solution = rule.and_then(|x| x.help.as_ref()).and_then(|m| message_text(m, rule));
+    f.solution = rule
+        .and_then(|x| x.help.as_ref())
+        .and_then(|m| message_text(m, rule));
     f.references = rule.and_then(|x| x.help_uri.clone()).into_iter().collect();
-    f.cwes = all_tags.iter().filter(|t| t.to_ascii_lowercase().contains("cwe")).filter_map(|t| cwe_number(t)).collect();
+    f.cwes = all_tags
+        .iter()
+        .filter(|t| t.to_ascii_lowercase().contains("cwe"))
+        .filter_map(|t| cwe_number(t))
+        .collect();
     let sec_sev = rule
         .and_then(|x| x.properties.as_ref())
         .and_then(|p| p.get("security-severity"))
@@ -288,20 +316,32 @@ fn emit(sink: &mut Sink<'_>, tool: &Tool, r: SarifResult) -> Result<(), Stop> {
         .level
         .clone()
         .or_else(|| (kind != "fail").then(|| "none".to_string()))
-        .or_else(|| rule.and_then(|x| x.default_configuration.as_ref()).and_then(|c| c.level.clone()))
+        .or_else(|| {
+            rule.and_then(|x| x.default_configuration.as_ref())
+                .and_then(|c| c.level.clone())
+        })
         .unwrap_or_else(|| "warning".into());
     f.severity = severity::sarif(sec_sev, &level);
     f.tool_severity = match sec_sev {
         Some(s) => format!("{level} (security-severity {s})"),
         None => level,
     };
-    let phys = r.locations.first().and_then(|l| l.physical_location.as_ref());
+    let phys = r
+        .locations
+        .first()
+        .and_then(|l| l.physical_location.as_ref());
     f.file_path = phys
         .and_then(|p| p.artifact_location.as_ref())
         .and_then(|a| a.uri.as_deref())
         .map(|u| u.strip_prefix("file://").unwrap_or(u).to_string());
-    f.line = phys.and_then(|p| p.region.as_ref()).and_then(|r| r.start_line);
-    let prints = if r.fingerprints.is_empty() { &r.partial_fingerprints } else { &r.fingerprints };
+    f.line = phys
+        .and_then(|p| p.region.as_ref())
+        .and_then(|r| r.start_line);
+    let prints = if r.fingerprints.is_empty() {
+        &r.partial_fingerprints
+    } else {
+        &r.fingerprints
+    };
     f.component = if prints.is_empty() {
         f.line.map(|l| format!("line:{l}"))
     } else {
@@ -316,4 +356,3 @@ fn emit(sink: &mut Sink<'_>, tool: &Tool, r: SarifResult) -> Result<(), Stop> {
     };
     sink.emit(f)
 }
-

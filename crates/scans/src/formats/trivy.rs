@@ -159,7 +159,9 @@ struct Ctx {
 fn emit(sink: &mut Sink<'_>, ctx: &Ctx, r: TrivyResult) -> Result<(), Stop> {
     let host = ctx.artifact.clone().or_else(|| non_empty(&r.target));
     // OS packages are not files; other targets (lock files, manifests) are.
-    let file = (r.class != "os-pkgs").then(|| non_empty(&r.target)).flatten();
+    let file = (r.class != "os-pkgs")
+        .then(|| non_empty(&r.target))
+        .flatten();
     let base = |mut f: Finding| {
         f.tool_version = ctx.version.clone();
         f.host = host.clone();
@@ -167,7 +169,12 @@ fn emit(sink: &mut Sink<'_>, ctx: &Ctx, r: TrivyResult) -> Result<(), Stop> {
         f
     };
     for v in r.vulnerabilities.unwrap_or_default() {
-        let mut f = base(Finding::new("Trivy", Kind::Vulnerability, &v.id, clause::VULNERABILITY_SCAN));
+        let mut f = base(Finding::new(
+            "Trivy",
+            Kind::Vulnerability,
+            &v.id,
+            clause::VULNERABILITY_SCAN,
+        ));
         push_cve(&mut f.cves, &v.id);
         f.title = match v.title.as_deref().and_then(non_empty) {
             Some(t) => format!("{}: {t}", v.id),
@@ -186,9 +193,18 @@ fn emit(sink: &mut Sink<'_>, ctx: &Ctx, r: TrivyResult) -> Result<(), Stop> {
             .as_deref()
             .and_then(non_empty)
             .map(|fx| format!("Upgrade {} to {fx}.", v.pkg_name));
-        f.references = v.primary_url.into_iter().chain(v.references.unwrap_or_default()).collect();
+        f.references = v
+            .primary_url
+            .into_iter()
+            .chain(v.references.unwrap_or_default())
+            .collect();
         f.references.dedup();
-        f.cwes = v.cwe_ids.unwrap_or_default().iter().filter_map(|c| cwe_number(c)).collect();
+        f.cwes = v
+            .cwe_ids
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|c| cwe_number(c))
+            .collect();
         if let Some(cvss) = v.cvss {
             let preferred = v
                 .severity_source
@@ -212,11 +228,23 @@ fn emit(sink: &mut Sink<'_>, ctx: &Ctx, r: TrivyResult) -> Result<(), Stop> {
         sink.emit(f)?;
     }
     for m in r.misconfigurations.unwrap_or_default() {
-        if m.status.as_deref().is_some_and(|s| !s.eq_ignore_ascii_case("FAIL")) {
+        if m.status
+            .as_deref()
+            .is_some_and(|s| !s.eq_ignore_ascii_case("FAIL"))
+        {
             continue;
         }
-        let rule = m.avd_id.as_deref().and_then(non_empty).unwrap_or(m.id.clone());
-        let mut f = base(Finding::new("Trivy", Kind::Misconfiguration, &rule, clause::MISCONFIGURATION));
+        let rule = m
+            .avd_id
+            .as_deref()
+            .and_then(non_empty)
+            .unwrap_or(m.id.clone());
+        let mut f = base(Finding::new(
+            "Trivy",
+            Kind::Misconfiguration,
+            &rule,
+            clause::MISCONFIGURATION,
+        ));
         f.title = m.title.clone().unwrap_or_else(|| rule.clone());
         f.description = non_empty(&format!(
             "{}\n\n{}",
@@ -224,7 +252,11 @@ fn emit(sink: &mut Sink<'_>, ctx: &Ctx, r: TrivyResult) -> Result<(), Stop> {
             m.message.as_deref().unwrap_or("")
         ));
         f.solution = m.resolution.as_deref().and_then(non_empty);
-        f.references = m.primary_url.into_iter().chain(m.references.unwrap_or_default()).collect();
+        f.references = m
+            .primary_url
+            .into_iter()
+            .chain(m.references.unwrap_or_default())
+            .collect();
         f.references.dedup();
         f.severity = severity::words(&m.severity);
         f.tool_severity = m.severity;
@@ -235,13 +267,23 @@ fn emit(sink: &mut Sink<'_>, ctx: &Ctx, r: TrivyResult) -> Result<(), Stop> {
         sink.emit(f)?;
     }
     for s in r.secrets.unwrap_or_default() {
-        let mut f = base(Finding::new("Trivy", Kind::Secret, &s.rule_id, clause::SECRETS));
-        f.title = s.title.clone().unwrap_or_else(|| format!("Secret {}", s.rule_id));
+        let mut f = base(Finding::new(
+            "Trivy",
+            Kind::Secret,
+            &s.rule_id,
+            clause::SECRETS,
+        ));
+        f.title = s
+            .title
+            .clone()
+            .unwrap_or_else(|| format!("Secret {}", s.rule_id));
         f.description = s
             .category
             .as_deref()
             .map(|c| format!("A {c} secret is stored in {}.", r.target));
-        f.solution = Some("Remove the secret from the file, revoke it and store it in a secret manager.".into());
+        f.solution = Some(
+            "Remove the secret from the file, revoke it and store it in a secret manager.".into(),
+        );
         f.severity = severity::words(&s.severity);
         f.tool_severity = s.severity;
         f.line = s.start_line.filter(|l| *l > 0);

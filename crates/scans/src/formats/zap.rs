@@ -29,7 +29,12 @@ pub(crate) fn findings(a: &Alert, version: Option<&str>, site: Option<&str>) -> 
         .as_deref()
         .and_then(non_empty)
         .unwrap_or_else(|| a.plugin_id.trim().to_string());
-    let mut uris: Vec<&str> = a.uris.iter().map(|u| u.trim()).filter(|u| !u.is_empty()).collect();
+    let mut uris: Vec<&str> = a
+        .uris
+        .iter()
+        .map(|u| u.trim())
+        .filter(|u| !u.is_empty())
+        .collect();
     if uris.is_empty() {
         uris.extend(site);
     }

@@ -81,7 +81,9 @@ fn emit_site(sink: &mut Sink<'_>, version: Option<&str>, site: Site) -> Result<(
         let alert = Alert {
             plugin_id: s(a, "pluginid"),
             alert_ref: Some(s(a, "alertRef")).filter(|r| !r.is_empty()),
-            name: Some(s(a, "name")).filter(|n| !n.is_empty()).unwrap_or_else(|| s(a, "alert")),
+            name: Some(s(a, "name"))
+                .filter(|n| !n.is_empty())
+                .unwrap_or_else(|| s(a, "alert")),
             riskcode: s(a, "riskcode"),
             riskdesc: s(a, "riskdesc"),
             desc: s(a, "desc"),

@@ -33,7 +33,11 @@ fn alert(item: &Node) -> Alert {
     let t = |k: &str| item.text_of(k).unwrap_or_default();
     let mut uris: Vec<String> = Vec::new();
     if let Some(instances) = item.child("instances") {
-        uris.extend(instances.children_named("instance").filter_map(|i| i.text_of("uri")));
+        uris.extend(
+            instances
+                .children_named("instance")
+                .filter_map(|i| i.text_of("uri")),
+        );
     }
     uris.extend(item.children_named("uri").map(|u| u.own_text().to_string()));
     Alert {

@@ -9,7 +9,11 @@ use zilv_scans::{parse, Finding, Format, ParseError, ParseSummary};
 
 /// A file under `shared/samples/scans/`.
 pub fn sample(rel: &str) -> PathBuf {
-    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/samples/scans/")).join(rel)
+    PathBuf::from(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../../shared/samples/scans/"
+    ))
+    .join(rel)
 }
 
 /// A file under this crate's `tests/fixtures/`.
@@ -57,7 +61,9 @@ pub fn zap_pairs(xml: &str) -> Vec<(String, BTreeSet<String>)> {
     xml.split("<alertitem>")
         .skip(1)
         .map(|item| {
-            let id = between(item, "<pluginid>", "</pluginid>").pop().unwrap_or_default();
+            let id = between(item, "<pluginid>", "</pluginid>")
+                .pop()
+                .unwrap_or_default();
             let uris = between(item, "<uri>", "</uri>")
                 .into_iter()
                 .map(|u| {
@@ -65,7 +71,10 @@ pub fn zap_pairs(xml: &str) -> Vec<(String, BTreeSet<String>)> {
                     match u.split_once('?') {
                         None => u,
                         Some((base, q)) => {
-                            let mut names: Vec<&str> = q.split('&').map(|kv| kv.split('=').next().unwrap_or("")).collect();
+                            let mut names: Vec<&str> = q
+                                .split('&')
+                                .map(|kv| kv.split('=').next().unwrap_or(""))
+                                .collect();
                             names.sort();
                             names.dedup();
                             format!("{base}?{}", names.join(","))
