@@ -99,3 +99,20 @@ fn mutated_inputs_never_panic() {
         }
     }
 }
+
+#[test]
+fn deep_nesting_is_refused_not_a_crash() {
+    let depth = 200_000;
+    let mut xml = String::from(
+        "<NessusClientData_v2><Report><ReportHost name=\"h\"><ReportItem pluginID=\"1\">",
+    );
+    xml.push_str(&"<a>".repeat(depth));
+    xml.push_str(&"</a>".repeat(depth));
+    xml.push_str("</ReportItem></ReportHost></Report></NessusClientData_v2>");
+    let err = parse_bytes(xml.as_bytes(), "deep.nessus", None).unwrap_err();
+    assert!(err.to_string().contains("nested"), "{err}");
+
+    let json = format!("{}{}", "[".repeat(depth), "]".repeat(depth));
+    let err = parse_bytes(json.as_bytes(), "deep.json", Some(Format::NucleiJson)).unwrap_err();
+    assert!(err.to_string().starts_with("deep.json: line 1"), "{err}");
+}
