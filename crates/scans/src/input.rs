@@ -12,11 +12,18 @@ use flate2::bufread::MultiGzDecoder;
 pub(crate) const PREFIX_LEN: usize = 16 * 1024;
 const BUF_LEN: usize = 64 * 1024;
 
-/// Opens a report file for [`crate::parse`], buffered; gzip files are
-/// unwrapped by `parse` itself (by their magic bytes), so this is a plain
-/// buffered reader.
-pub fn open(path: &Path) -> io::Result<BufReader<File>> {
-    Ok(BufReader::with_capacity(BUF_LEN, File::open(path)?))
+/// Opens a report file, buffered, unwrapping gzip (recognised by its magic
+/// bytes, whatever the name). [`crate::parse`] also unwraps gzip itself, so
+/// any reader may be passed to it; this is for callers that want the plain
+/// bytes of a possibly compressed file.
+pub fn open(path: &Path) -> io::Result<Box<dyn BufRead + Send>> {
+    let mut file = BufReader::with_capacity(BUF_LEN, File::open(path)?);
+    let gzip = file.fill_buf()?.starts_with(&[0x1f, 0x8b]);
+    Ok(if gzip {
+        Box::new(BufReader::with_capacity(BUF_LEN, MultiGzDecoder::new(file)))
+    } else {
+        Box::new(file)
+    })
 }
 
 /// A reader that counts the bytes consumed from it, readable through a

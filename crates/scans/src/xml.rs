@@ -276,10 +276,12 @@ impl<'r, 's> Xml<'r, 's> {
                             return Err(self.malformed("one item holds more than 64 MiB of text"));
                         }
                         if let Some(top) = stack.last_mut() {
-                            if !top.text.is_empty() {
+                            if top.text.is_empty() {
+                                top.text = s;
+                            } else {
                                 top.text.push(' ');
+                                top.text.push_str(&s);
                             }
-                            top.text.push_str(&s);
                         }
                     }
                 }

@@ -241,3 +241,24 @@ fn a_callback_error_stops_the_parse_where_it_happened() {
         assert!(matches!(err, ParseError::Stopped { .. }), "{rel}: {err:?}");
     }
 }
+
+#[test]
+fn open_unwraps_gzip_files() {
+    use std::io::Read;
+    let dir = tempfile::tempdir().unwrap();
+    let plain = std::fs::read(sample("sarif/appendix_k.sarif")).unwrap();
+    let path = dir.path().join("log.sarif.gz");
+    std::fs::write(&path, gzip(&plain)).unwrap();
+    let mut back = Vec::new();
+    zilv_scans::open(&path)
+        .unwrap()
+        .read_to_end(&mut back)
+        .unwrap();
+    assert_eq!(back, plain);
+    let mut same = Vec::new();
+    zilv_scans::open(&sample("sarif/appendix_k.sarif"))
+        .unwrap()
+        .read_to_end(&mut same)
+        .unwrap();
+    assert_eq!(same, plain);
+}
