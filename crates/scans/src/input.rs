@@ -1,10 +1,8 @@
-//! Input plumbing: gzip unwrapping, the detection prefix, a byte counter.
+//! Input plumbing: gzip unwrapping and the prefix that format detection reads.
 
-use std::cell::Cell;
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, Cursor, Read};
 use std::path::Path;
-use std::rc::Rc;
 
 use flate2::bufread::MultiGzDecoder;
 
@@ -24,44 +22,6 @@ pub fn open(path: &Path) -> io::Result<Box<dyn BufRead + Send>> {
     } else {
         Box::new(file)
     })
-}
-
-/// A reader that counts the bytes consumed from it, readable through a
-/// shared handle after the reader has been lent out.
-pub(crate) struct Counted<R> {
-    inner: R,
-    pos: Rc<Cell<u64>>,
-}
-
-impl<R> Counted<R> {
-    pub(crate) fn new(inner: R) -> (Self, Rc<Cell<u64>>) {
-        let pos = Rc::new(Cell::new(0));
-        (
-            Counted {
-                inner,
-                pos: Rc::clone(&pos),
-            },
-            pos,
-        )
-    }
-}
-
-impl<R: BufRead> Read for Counted<R> {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        let n = self.inner.read(buf)?;
-        self.pos.set(self.pos.get() + n as u64);
-        Ok(n)
-    }
-}
-
-impl<R: BufRead> BufRead for Counted<R> {
-    fn fill_buf(&mut self) -> io::Result<&[u8]> {
-        self.inner.fill_buf()
-    }
-    fn consume(&mut self, amt: usize) {
-        self.pos.set(self.pos.get() + amt as u64);
-        self.inner.consume(amt);
-    }
 }
 
 /// Reads up to `n` bytes (fewer only at the end of the input).

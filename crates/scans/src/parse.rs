@@ -7,7 +7,7 @@ use crate::error::{Location, ParseError};
 use crate::finding::{Finding, Severity};
 use crate::format::{detect, from_extension, Format};
 use crate::formats;
-use crate::input::{open, prepare, Counted};
+use crate::input::{open, prepare};
 use crate::sink::{BoxError, Sink};
 
 /// Findings per Zilv severity.
@@ -68,7 +68,8 @@ where
         location,
         source,
     };
-    let (prefix, stream) = prepare(Box::new(reader)).map_err(|e| io_err(Location::Byte(0), e))?;
+    let (prefix, mut stream) =
+        prepare(Box::new(reader)).map_err(|e| io_err(Location::Byte(0), e))?;
     let format = match format.or_else(|| detect(&prefix)) {
         Some(f) => f,
         None if prefix.iter().all(u8::is_ascii_whitespace) => {
@@ -86,21 +87,9 @@ where
             })
         }
     };
-    let (mut counted, pos) = Counted::new(stream);
     let mut cb = |f: Finding| on_finding(f).map_err(Into::into);
     let mut sink = Sink::new(name, &mut cb);
-    formats::run(format, &mut counted, &mut sink).map_err(|e| match e {
-        ParseError::Io {
-            input,
-            location: Location::Input,
-            source,
-        } => ParseError::Io {
-            input,
-            location: Location::Byte(pos.get()),
-            source,
-        },
-        e => e,
-    })?;
+    formats::run(format, &mut stream, &mut sink)?;
     let c = sink.by_severity;
     Ok(ParseSummary {
         format,
