@@ -33,7 +33,7 @@ pub(crate) fn parse(r: &mut dyn BufRead, sink: &mut Sink<'_>) -> Result<(), Pars
                 }
             }
             Ev::Start(t) if t.name == "ReportItem" => {
-                let item = xml.subtree(t, &["attachment"])?;
+                let item = xml.subtree(t, &["attachment", "plugin_output"])?;
                 if sink.emit(finding(&host, &item)).is_err() {
                     return Err(sink.stop_error(xml.position()));
                 }
