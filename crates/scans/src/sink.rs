@@ -1,0 +1,86 @@
+//! Where parsers deliver findings: fingerprinting, counting, the caller's callback.
+
+use crate::error::{Location, ParseError};
+use crate::finding::{Finding, Severity};
+use crate::fingerprint::fingerprint;
+
+pub(crate) type BoxError = Box<dyn std::error::Error + Send + Sync>;
+
+/// The caller refused a finding; the reason waits in [`Sink::stopped`].
+#[derive(Debug)]
+pub(crate) struct Stop;
+
+/// Receives the findings of one parse.
+pub(crate) struct Sink<'a> {
+    pub(crate) input: &'a str,
+    on: &'a mut dyn FnMut(Finding) -> Result<(), BoxError>,
+    pub(crate) count: u64,
+    pub(crate) by_severity: [u64; 5],
+    stopped: Option<BoxError>,
+}
+
+impl<'a> Sink<'a> {
+    pub(crate) fn new(
+        input: &'a str,
+        on: &'a mut dyn FnMut(Finding) -> Result<(), BoxError>,
+    ) -> Self {
+        Sink {
+            input,
+            on,
+            count: 0,
+            by_severity: [0; 5],
+            stopped: None,
+        }
+    }
+
+    /// Completes the finding (fingerprint, tidy lists) and passes it on.
+    pub(crate) fn emit(&mut self, mut f: Finding) -> Result<(), Stop> {
+        if self.stopped.is_some() {
+            return Err(Stop);
+        }
+        f.cwes.sort_unstable();
+        f.cwes.dedup();
+        f.fingerprint = fingerprint(&f);
+        let sev = f.severity;
+        match (self.on)(f) {
+            Ok(()) => {
+                self.count += 1;
+                if let Some(i) = Severity::ALL.iter().position(|s| *s == sev) {
+                    self.by_severity[i] += 1;
+                }
+                Ok(())
+            }
+            Err(e) => {
+                self.stopped = Some(e);
+                Err(Stop)
+            }
+        }
+    }
+
+    /// Whether the caller has stopped the parse.
+    pub(crate) fn is_stopped(&self) -> bool {
+        self.stopped.is_some()
+    }
+
+    /// The error for a stop at `location`.
+    pub(crate) fn stop_error(&mut self, location: Location) -> ParseError {
+        let source = self
+            .stopped
+            .take()
+            .unwrap_or_else(|| "stopped by the caller".into());
+        ParseError::Stopped {
+            input: self.input.to_string(),
+            location,
+            source,
+        }
+    }
+
+    /// A malformed-input error at `location`.
+    pub(crate) fn malformed(&self, location: Location, reason: impl Into<String>) -> ParseError {
+        ParseError::Malformed {
+            input: self.input.to_string(),
+            location,
+            reason: reason.into(),
+        }
+    }
+}

@@ -1,0 +1,172 @@
+//! Small text helpers shared by the parsers: HTML to text, CVE/CWE extraction.
+
+/// Plain text from the simple HTML scanners put in descriptions: paragraph
+/// and line-break tags become line breaks, other tags are dropped, the five
+/// XML entities are decoded; blank runs are collapsed and ends trimmed.
+pub(crate) fn html_to_text(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(i) = rest.find('<') {
+        out.push_str(&rest[..i]);
+        let after = &rest[i..];
+        match after.find('>') {
+            Some(j) => {
+                let tag = after[1..j].trim_start_matches('/').to_ascii_lowercase();
+                let name = tag.split_whitespace().next().unwrap_or("");
+                if matches!(name, "p" | "br" | "br/" | "li" | "div" | "tr") {
+                    out.push('\n');
+                }
+                rest = &after[j + 1..];
+            }
+            None => {
+                out.push_str(after);
+                rest = "";
+            }
+        }
+    }
+    out.push_str(rest);
+    let out = out
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&apos;", "'")
+        .replace("&amp;", "&");
+    let lines: Vec<&str> = out
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect();
+    lines.join("\n")
+}
+
+/// `Some(text)` with ends trimmed, or `None` when it is empty.
+pub(crate) fn non_empty(s: &str) -> Option<String> {
+    let t = s.trim();
+    (!t.is_empty()).then(|| t.to_string())
+}
+
+/// The CWE number in `CWE-79`, `cwe-079`, `79`, `external/cwe/cwe-079`.
+pub(crate) fn cwe_number(s: &str) -> Option<u32> {
+    let lower = s.trim().to_ascii_lowercase();
+    let digits = match lower.rfind("cwe-") {
+        Some(i) => &lower[i + 4..],
+        None => lower.as_str(),
+    };
+    let digits: String = digits.chars().take_while(char::is_ascii_digit).collect();
+    digits.parse().ok().filter(|n| *n > 0)
+}
+
+/// Every `CWE-<n>` in free text, in order of appearance, without repeats.
+pub(crate) fn cwes_in(s: &str) -> Vec<u32> {
+    let mut out = Vec::new();
+    let upper = s.to_ascii_uppercase();
+    let mut rest = upper.as_str();
+    while let Some(i) = rest.find("CWE-") {
+        rest = &rest[i + 4..];
+        let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
+        if let Ok(n) = digits.parse::<u32>() {
+            if n > 0 && !out.contains(&n) {
+                out.push(n);
+            }
+        }
+    }
+    out
+}
+
+/// Whether `s` looks like a CVE identifier (`CVE-YYYY-N…`).
+pub(crate) fn is_cve(s: &str) -> bool {
+    let s = s.trim();
+    let mut parts = s.splitn(3, '-');
+    matches!(
+        (parts.next(), parts.next(), parts.next()),
+        (Some(p), Some(y), Some(n)) if p.eq_ignore_ascii_case("cve")
+            && y.len() == 4 && y.chars().all(|c| c.is_ascii_digit())
+            && !n.is_empty() && n.chars().all(|c| c.is_ascii_digit())
+    )
+}
+
+/// Adds `s` (upper-cased) to `list` if it is a CVE not yet there.
+pub(crate) fn push_cve(list: &mut Vec<String>, s: &str) {
+    if is_cve(s) {
+        let c = s.trim().to_ascii_uppercase();
+        if !list.contains(&c) {
+            list.push(c);
+        }
+    }
+}
+
+/// URLs (or other non-blank lines) of a references text, one per line or
+/// separated by white space, without repeats.
+pub(crate) fn references(s: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for word in s.split_whitespace() {
+        let w = word.trim_start_matches("-").trim();
+        if !w.is_empty() && !out.iter().any(|o| o == w) {
+            out.push(w.to_string());
+        }
+    }
+    out
+}
+
+/// The `href` targets in an HTML fragment.
+pub(crate) fn hrefs(s: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = s;
+    while let Some(i) = rest.find("href=\"") {
+        rest = &rest[i + 6..];
+        if let Some(j) = rest.find('"') {
+            let u = rest[..j].to_string();
+            if !out.contains(&u) {
+                out.push(u);
+            }
+            rest = &rest[j..];
+        }
+    }
+    out
+}
+
+/// Host, port and whether it was given, from an URL (`scheme://host:port/…`).
+pub(crate) fn url_host_port(url: &str) -> (Option<String>, Option<u16>) {
+    let Some((scheme, rest)) = url.trim().split_once("://") else {
+        return (None, None);
+    };
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+    let authority = authority.rsplit('@').next().unwrap_or("");
+    let (host, port) = if let Some(stripped) = authority.strip_prefix('[') {
+        match stripped.split_once(']') {
+            Some((h, p)) => (h, p.strip_prefix(':')),
+            None => (stripped, None),
+        }
+    } else {
+        match authority.rsplit_once(':') {
+            Some((h, p)) => (h, Some(p)),
+            None => (authority, None),
+        }
+    };
+    let port = port
+        .and_then(|p| p.parse().ok())
+        .or(match scheme.to_ascii_lowercase().as_str() {
+            "http" => Some(80),
+            "https" => Some(443),
+            _ => None,
+        });
+    (non_empty(&host.to_lowercase()), port)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn helpers_extract_what_they_say() {
+        assert_eq!(html_to_text("<p>a &amp; b</p><p>c</p>"), "a & b\nc");
+        assert_eq!(cwe_number("external/cwe/cwe-079"), Some(79));
+        assert_eq!(cwes_in("CWE-524: x, CWE-525 and CWE-524"), vec![524, 525]);
+        assert!(is_cve("cve-2020-15999") && !is_cve("CVE-20-1"));
+        assert_eq!(
+            url_host_port("https://u@Example.com:8443/x"),
+            (Some("example.com".into()), Some(8443))
+        );
+        assert_eq!(url_host_port("http://h/x").1, Some(80));
+    }
+}
