@@ -221,7 +221,7 @@ pub(crate) fn normal(raw: &str, kind: Option<Kind>) -> Result<(Kind, String), St
     let kind = match kind {
         Some(k) => k,
         None if raw.contains("://") => Kind::Url,
-        None if raw.contains('/') && Cidr::parse(raw).is_ok() => Kind::Cidr,
+        None if raw.contains('/') && looks_like_range(raw) => Kind::Cidr,
         None => match normalize::ip(raw) {
             Some(std::net::IpAddr::V4(_)) => Kind::Ipv4,
             Some(std::net::IpAddr::V6(_)) => Kind::Ipv6,
@@ -261,6 +261,14 @@ pub(crate) fn normal(raw: &str, kind: Option<Kind>) -> Result<(Kind, String), St
         Kind::Url => normalize::url(raw)?,
     };
     Ok((kind, value))
+}
+
+/// True when the part before `/` is made of digits and dots, or has a
+/// colon: an address range, even a bad one, and not a URL without scheme.
+fn looks_like_range(raw: &str) -> bool {
+    let head = raw.split('/').next().unwrap_or("");
+    head.contains(':')
+        || (!head.is_empty() && head.bytes().all(|b| b.is_ascii_digit() || b == b'.'))
 }
 
 /// Parses an RFC 3339 time as found in STIX and MISP.
