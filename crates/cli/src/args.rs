@@ -45,6 +45,9 @@ pub enum Command {
     /// The tamper-evident audit trail.
     #[command(subcommand)]
     Audit(AuditCmd),
+    /// Threat-intelligence indicators against DNS and connection logs (EVAL-4.1.2.3).
+    #[command(subcommand)]
+    Ioc(crate::commands::ioc::IocCmd),
 }
 
 #[derive(Debug, Args)]

@@ -42,6 +42,11 @@ pub const AGGREGATE_COLUMNS: &[&str] = &[
     "count",
 ];
 
+/// Times as in the JSON output: RFC 3339 in UTC with `Z`.
+fn rfc3339(t: chrono::DateTime<chrono::Utc>) -> String {
+    t.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)
+}
+
 fn out(e: impl std::fmt::Display) -> Error {
     Error::Output(e.to_string())
 }
@@ -82,7 +87,7 @@ impl<W: Write> HitWriter<W> {
             (_, _, Some(c)) => {
                 let line = h.log_line.to_string();
                 let host = h.internal_host.map(|a| a.to_string()).unwrap_or_default();
-                let time = h.time.map(|t| t.to_rfc3339()).unwrap_or_default();
+                let time = h.time.map(rfc3339).unwrap_or_default();
                 c.write_record([
                     time.as_str(),
                     &host,
@@ -160,9 +165,8 @@ pub fn write_aggregates<W: Write>(
             let mut c = csv::Writer::from_writer(w);
             c.write_record(AGGREGATE_COLUMNS).map_err(out)?;
             for v in &views {
-                let t = |x: Option<chrono::DateTime<chrono::Utc>>| {
-                    x.map(|t| t.to_rfc3339()).unwrap_or_default()
-                };
+                let t =
+                    |x: Option<chrono::DateTime<chrono::Utc>>| x.map(rfc3339).unwrap_or_default();
                 c.write_record([
                     v.indicator,
                     v.kind.as_str(),

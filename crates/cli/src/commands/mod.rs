@@ -2,6 +2,7 @@
 mod audit;
 mod catalog;
 mod init;
+pub(crate) mod ioc;
 mod records;
 
 use std::process::ExitCode;
@@ -19,6 +20,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         Command::System(cmd) => records::system(&cli, cmd).await,
         Command::Asset(cmd) => records::asset(&cli, cmd).await,
         Command::Audit(cmd) => audit::run(&cli, cmd).await,
+        Command::Ioc(cmd) => ioc::run(cmd),
     }
 }
 

@@ -69,8 +69,21 @@ fn tokens(p: &str) -> Result<Vec<Tok>, String> {
         } else {
             let mut w = String::new();
             while let Some(&x) = c.get(i) {
-                if x.is_whitespace() || "=!<>()']".contains(x) {
+                if x.is_whitespace() || "=!<>()]".contains(x) || (x == '\'' && !w.ends_with('.')) {
                     break;
+                }
+                if x == '\'' && w.ends_with('.') {
+                    // A quoted path step: `hashes.'SHA-256'`.
+                    w.push(x);
+                    i += 1;
+                    while let Some(&y) = c.get(i) {
+                        w.push(y);
+                        i += 1;
+                        if y == '\'' {
+                            break;
+                        }
+                    }
+                    continue;
                 }
                 if x == '[' {
                     // `list[*]` inside an object path.
