@@ -1,13 +1,16 @@
 //! Throughput of the matcher on a large Zeek dns.log against ~100k
 //! indicators, compared in the same run with the baseline an assessor
-//! would reach for: `grep -F -f indicators.txt` over the same file.
+//! would reach for: `grep -F -f indicators.txt` over the same file, and
+//! `zgrep -F -f` over the same log gzip-compressed.
 //!
 //! The log is the shared sample replicated to `ZILV_IOC_BENCH_MB` MiB
-//! (default 1024) in a temporary directory. Each side runs as its own
+//! (default 1024) in a temporary directory; its gzip twin is made of
+//! concatenated gzip members (one per replica), which both sides read. Each side runs as its own
 //! process so that its peak RSS (VmHWM) can be read the same way.
 //! Run: `cargo bench -p zilv-ioc --bench scan`.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+use std::collections::HashMap;
 use std::io::{BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -38,10 +41,13 @@ fn main() {
 
     let t = Instant::now();
     let (bytes, lines) = build_log(&log, mb << 20);
+    let gz = dir.path().join("dns.log.gz");
+    let gz_bytes = build_gz(&gz, mb << 20);
     let n = build_indicators(&indicators);
     println!(
-        "setup: {:.0} MiB, {lines} lines, {n} indicators in {:.1}s",
+        "setup: {:.0} MiB ({:.0} MiB gzip), {lines} lines, {n} indicators in {:.1}s",
         bytes as f64 / 1048576.0,
+        gz_bytes as f64 / 1048576.0,
         t.elapsed().as_secs_f64()
     );
 
@@ -54,6 +60,13 @@ fn main() {
         .unwrap();
     drop(sink);
 
+    let exe = std::env::current_exe().unwrap();
+    let zilv_on = |file: &Path| {
+        measure(Command::new(&exe).env(
+            CHILD,
+            format!("{}\t{}", indicators.display(), file.display()),
+        ))
+    };
     let grep = measure(
         Command::new("grep")
             .env("LC_ALL", "C")
@@ -61,55 +74,67 @@ fn main() {
             .arg(&indicators)
             .arg(&log),
     );
-    let exe = std::env::current_exe().unwrap();
-    let zilv = measure(Command::new(exe).env(
-        CHILD,
-        format!("{}\t{}", indicators.display(), log.display()),
-    ));
+    let zilv = zilv_on(&log);
+    report("plain", bytes, &grep, "grep -F -f", &zilv);
+    let zgrep = measure(
+        Command::new("zgrep")
+            .env("LC_ALL", "C")
+            .args(["-F", "-c", "-f"])
+            .arg(&indicators)
+            .arg(&gz),
+    );
+    let zilv_gz = zilv_on(&gz);
+    report("gzip", bytes, &zgrep, "zgrep -F -f", &zilv_gz);
+}
+
+type Measured = (Duration, u64, String);
+
+fn report(what: &str, bytes: u64, base: &Measured, base_name: &str, zilv: &Measured) {
     let mib = |kb: u64| kb as f64 / 1024.0;
     let rate = |d: Duration| bytes as f64 / 1048576.0 / d.as_secs_f64();
+    println!("[{what}]");
     println!(
-        "grep -F -f : {:>7.2}s {:>7.0} MiB/s  peak RSS {:>7.1} MiB  matching lines {}",
-        grep.0.as_secs_f64(),
-        rate(grep.0),
-        mib(grep.1),
-        grep.2.trim()
+        "  {base_name:<12}: {:>7.2}s {:>7.0} MiB/s  peak RSS {:>7.1} MiB  matching lines {}",
+        base.0.as_secs_f64(),
+        rate(base.0),
+        mib(base.1),
+        base.2.trim()
     );
     println!(
-        "zilv ioc   : {:>7.2}s {:>7.0} MiB/s  peak RSS {:>7.1} MiB  {}",
+        "  {:<12}: {:>7.2}s {:>7.0} MiB/s  peak RSS {:>7.1} MiB  {}",
+        "zilv ioc",
         zilv.0.as_secs_f64(),
         rate(zilv.0),
         mib(zilv.1),
         zilv.2.trim()
     );
     println!(
-        "ratio zilv/grep: time {:.2}, peak RSS {:.2}",
-        zilv.0.as_secs_f64() / grep.0.as_secs_f64(),
-        zilv.1 as f64 / grep.1.max(1) as f64
+        "  ratio zilv/{}: time {:.2}, peak RSS {:.2}",
+        base_name.split(' ').next().unwrap_or(base_name),
+        zilv.0.as_secs_f64() / base.0.as_secs_f64(),
+        zilv.1 as f64 / base.1.max(1) as f64
     );
 }
 
-/// Runs `cmd`, polling its VmHWM; returns wall time, peak RSS in KiB and
-/// its standard output.
-fn measure(cmd: &mut Command) -> (Duration, u64, String) {
+/// Runs `cmd`, polling the VmHWM of it and of its descendants (zgrep is a
+/// script running gzip and grep); returns wall time, the sum of their
+/// peaks in KiB and its standard output.
+fn measure(cmd: &mut Command) -> Measured {
     let t = Instant::now();
     let mut child = cmd.stdout(Stdio::piped()).spawn().unwrap();
-    let status = format!("/proc/{}/status", child.id());
-    let mut peak = 0;
+    let root = child.id();
+    let mut peaks: HashMap<u32, u64> = HashMap::new();
     loop {
-        if let Ok(s) = std::fs::read_to_string(&status) {
-            if let Some(kb) = s
-                .lines()
-                .find_map(|l| l.strip_prefix("VmHWM:"))
-                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
-            {
-                peak = peak.max(kb);
+        for pid in tree(root) {
+            if let Some(kb) = vm_hwm(pid) {
+                let p = peaks.entry(pid).or_default();
+                *p = (*p).max(kb);
             }
         }
         if child.try_wait().unwrap().is_some() {
             break;
         }
-        std::thread::sleep(Duration::from_millis(5));
+        std::thread::sleep(Duration::from_millis(10));
     }
     let elapsed = t.elapsed();
     let mut out = String::new();
@@ -119,7 +144,42 @@ fn measure(cmd: &mut Command) -> (Duration, u64, String) {
         .unwrap()
         .read_to_string(&mut out)
         .unwrap();
-    (elapsed, peak, out)
+    (elapsed, peaks.values().sum(), out)
+}
+
+fn vm_hwm(pid: u32) -> Option<u64> {
+    let s = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    s.lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+}
+
+/// `root` and every process below it.
+fn tree(root: u32) -> Vec<u32> {
+    let mut parent: Vec<(u32, u32)> = Vec::new();
+    for e in std::fs::read_dir("/proc").into_iter().flatten().flatten() {
+        let Ok(pid) = e.file_name().to_string_lossy().parse::<u32>() else {
+            continue;
+        };
+        if let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) {
+            // `pid (comm) state ppid …`; comm may hold spaces.
+            if let Some(ppid) = stat
+                .rsplit_once(')')
+                .and_then(|(_, r)| r.split_whitespace().nth(1))
+                .and_then(|p| p.parse().ok())
+            {
+                parent.push((pid, ppid));
+            }
+        }
+    }
+    let mut out = vec![root];
+    let mut i = 0;
+    while i < out.len() {
+        let p = out[i];
+        out.extend(parent.iter().filter(|(_, pp)| *pp == p).map(|(c, _)| *c));
+        i += 1;
+    }
+    out
 }
 
 /// The matcher side: load, scan, print the counts.
@@ -178,6 +238,38 @@ fn build_log(path: &Path, target: u64) -> (u64, u64) {
     }
     w.flush().unwrap();
     (bytes, lines)
+}
+
+/// The same log as concatenated gzip members: the header, then the body
+/// compressed once and repeated; returns the compressed size.
+fn build_gz(path: &Path, target: u64) -> u64 {
+    let text = sample_text();
+    let header: String = text
+        .lines()
+        .take_while(|l| l.starts_with('#'))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let body: String = text
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let member = |s: &str| {
+        let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        e.write_all(s.as_bytes()).unwrap();
+        e.finish().unwrap()
+    };
+    let (h, b) = (member(&header), member(&body));
+    let mut w = BufWriter::new(std::fs::File::create(path).unwrap());
+    w.write_all(&h).unwrap();
+    let (mut plain, mut written) = (header.len() as u64, h.len() as u64);
+    while plain < target {
+        w.write_all(&b).unwrap();
+        plain += body.len() as u64;
+        written += b.len() as u64;
+    }
+    w.flush().unwrap();
+    written
 }
 
 /// ~100k domains (a few hundred taken from the log, the rest made up) and
