@@ -6,6 +6,7 @@
 //! Zeek intel, MISP, STIX 2.1), then [`scan`] logs (Zeek TSV/JSON,
 //! Suricata eve.json, BIND query logs, CSV; gzip or plain) and write the
 //! hits and aggregates with [`HitWriter`] and [`write_aggregates`].
+mod batches;
 pub mod error;
 pub mod feeds;
 pub mod hit;

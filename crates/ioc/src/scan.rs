@@ -3,18 +3,18 @@
 //! them, and the calling thread puts each file's results back in line
 //! order, aggregates them and hands every hit to the caller's sink.
 use std::collections::BTreeMap;
-use std::io::BufRead;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
 use std::sync::{Arc, Mutex};
 
 use serde::Serialize;
 
+use crate::batches::{read_file, Batch};
 use crate::error::Error;
 use crate::hit::{Aggregate, Aggregator, Hit, HitView};
 use crate::input::{self, Progress};
-use crate::logs::{self, Context, CsvHeader, LogFormat, Outcome, Record, TsvHeader};
+use crate::logs::{self, LogFormat, Outcome, Record};
 use crate::matcher::{match_record, observed_text};
 use crate::set::{IndicatorSet, LoadReport};
 
@@ -235,15 +235,6 @@ fn emit(
     Ok(())
 }
 
-/// A run of whole lines of one file.
-struct Batch {
-    file: usize,
-    seq: u64,
-    first_line: u64,
-    data: Vec<u8>,
-    ctx: Context,
-}
-
 /// What a worker made of one batch.
 #[derive(Clone)]
 struct Done {
@@ -259,87 +250,6 @@ struct Done {
 enum Msg {
     Done(Done),
     Fatal(Error),
-}
-
-fn read_file(
-    file: usize,
-    path: &Path,
-    format: &LogFormat,
-    batch_bytes: usize,
-    progress: Option<Progress>,
-    tx: &SyncSender<Batch>,
-    abort: &AtomicBool,
-) -> Result<(), Error> {
-    let mut r = input::open(path, progress)?;
-    let mut ctx = Context::None;
-    let mut tsv: Option<TsvHeader> = None;
-    let mut seq = 0;
-    let mut line_no = 0u64;
-    let new_batch = |seq: u64, ctx: &Context| Batch {
-        file,
-        seq,
-        first_line: 0,
-        data: Vec::with_capacity(batch_bytes + 4096),
-        ctx: ctx.clone(),
-    };
-    let mut batch = new_batch(seq, &ctx);
-    let send = |b: Batch| tx.send(b).is_ok() && !abort.load(Ordering::Relaxed);
-    loop {
-        let start = batch.data.len();
-        if start == 0 {
-            batch.first_line = line_no + 1;
-        }
-        let n = r
-            .read_until(b'\n', &mut batch.data)
-            .map_err(|e| Error::malformed(path, line_no + 1, format!("cannot read: {e}")))?;
-        if n == 0 {
-            break;
-        }
-        line_no += 1;
-        let header = match format {
-            LogFormat::ZeekTsv => batch.data[start] == b'#',
-            LogFormat::Csv(_) => {
-                matches!(ctx, Context::None) && !batch.data[start..].trim_ascii().is_empty()
-            }
-            _ => false,
-        };
-        if header {
-            let line = String::from_utf8_lossy(&batch.data[start..]).into_owned();
-            batch.data.truncate(start);
-            if !batch.data.is_empty() {
-                seq += 1;
-                if !send(std::mem::replace(&mut batch, new_batch(seq, &ctx))) {
-                    return Ok(());
-                }
-            }
-            ctx = match format {
-                LogFormat::Csv(cols) => Context::Csv(Arc::new(
-                    CsvHeader::resolve(cols, &line)
-                        .map_err(|e| Error::malformed(path, line_no, e))?,
-                )),
-                _ => {
-                    let mut h = tsv.take().unwrap_or_default();
-                    h.directive(&line)
-                        .map_err(|e| Error::malformed(path, line_no, e))?;
-                    let c = Context::Tsv(Arc::new(h.clone()));
-                    tsv = Some(h);
-                    c
-                }
-            };
-            batch.ctx = ctx.clone();
-            continue;
-        }
-        if batch.data.len() >= batch_bytes {
-            seq += 1;
-            if !send(std::mem::replace(&mut batch, new_batch(seq, &ctx))) {
-                return Ok(());
-            }
-        }
-    }
-    if !batch.data.is_empty() {
-        send(batch);
-    }
-    Ok(())
 }
 
 fn work(
@@ -374,13 +284,20 @@ fn work(
         let format = &formats[batch.file];
         let mut rec = Record::default();
         let mut line_no = batch.first_line;
-        let mut data = batch.data.as_slice();
-        while !data.is_empty() {
-            let end = memchr::memchr(b'\n', data).map_or(data.len(), |i| i + 1);
-            let raw = &data[..end];
-            data = &data[end..];
-            let raw = raw.strip_suffix(b"\n").unwrap_or(raw);
-            let outcome = match std::str::from_utf8(raw) {
+        // Checked once for the batch; a batch with bad bytes is checked
+        // line by line so that only those lines are malformed.
+        let text = std::str::from_utf8(&batch.data).ok();
+        let data = batch.data.as_slice();
+        let mut pos = 0;
+        while pos < data.len() {
+            let end = memchr::memchr(b'\n', &data[pos..]).map_or(data.len(), |i| pos + i);
+            let (a, b) = (pos, end);
+            pos = end + 1;
+            let line = match text {
+                Some(t) => Ok(&t[a..b]),
+                None => std::str::from_utf8(&data[a..b]),
+            };
+            let outcome = match line {
                 Ok(line) => logs::parse_line(format, &batch.ctx, line, &mut rec, urls),
                 Err(e) => Outcome::Malformed(format!(
                     "not UTF-8 (byte {} of the line)",

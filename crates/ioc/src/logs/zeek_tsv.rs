@@ -146,10 +146,15 @@ pub(super) fn parse<'a>(
     let mut cols: [&'a str; 16] = [""; 16];
     let mut stash: Vec<&'a str> = Vec::new();
     let mut n = 0;
-    for f in line.split(char::from(h.separator)) {
+    let mut start = 0;
+    let ends = memchr::memchr_iter(h.separator, line.as_bytes()).chain(std::iter::once(line.len()));
+    for end in ends {
         if n >= h.width {
             break;
         }
+        // The separator is one ASCII byte, so these are character boundaries.
+        let f = &line[start..end];
+        start = end + 1;
         if n < cols.len() {
             cols[n] = f;
         } else {
