@@ -56,6 +56,7 @@ pub struct ScanArgs {
     /// with --format jsonl, CSV with --format csv).
     #[arg(long, value_name = "FILE")]
     pub summary: Option<PathBuf>,
+    /// Format of the --output and --summary files.
     #[arg(long, value_enum, default_value = "jsonl")]
     pub format: HitFormat,
     /// Judge indicator validity at this time (RFC 3339) instead of now.
