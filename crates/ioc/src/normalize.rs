@@ -214,7 +214,7 @@ pub fn refang(s: &str) -> Cow<'_, str> {
         .replace("(.)", ".")
         .replace("[dot]", ".")
         .replace("[:]", ":");
-    if t.len() >= 4 && t[..4].eq_ignore_ascii_case("hxxp") {
+    if t.get(..4).is_some_and(|h| h.eq_ignore_ascii_case("hxxp")) {
         t.replace_range(..4, "http");
     }
     Cow::Owned(t)

@@ -26,6 +26,7 @@ pub(super) fn parse(feed: &mut Feed<'_>, text: &str, col: Option<&Column>) -> Re
     // in the chosen column.
     let named = find(VALUE_NAMES);
     let (value_col, header) = match col {
+        Some(Column::Number(0)) => return Err(feed.fail(0, "CSV column numbers start at 1")),
         Some(Column::Number(n)) => (
             n - 1,
             named.is_some() || super::normal(first.get(n - 1).unwrap_or(""), None).is_err(),

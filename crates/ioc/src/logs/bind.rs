@@ -19,8 +19,10 @@ pub(super) fn parse<'a>(line: &'a str, rec: &mut Record<'a>) -> Result<bool, Str
     let mut words = line[..c].split_whitespace();
     if let (Some(d), Some(t)) = (words.next(), words.next()) {
         if d.len() == 11 && d.as_bytes().get(2) == Some(&b'-') && t.contains(':') {
-            rec.time_kind = Some(TimeKind::Bind);
-            rec.time = Cow::Borrowed(&line[..d.len() + 1 + t.len()]);
+            if let Some(stamp) = line.get(..d.len() + 1 + t.len()) {
+                rec.time_kind = Some(TimeKind::Bind);
+                rec.time = Cow::Borrowed(stamp);
+            }
         }
     }
     let mut after = line[c + 7..q].split_whitespace();
