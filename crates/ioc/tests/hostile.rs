@@ -73,7 +73,7 @@ fn eval_4_1_2_3_hostile_logs_are_counted_not_fatal() {
                 batch_bytes: batch,
                 ..Default::default()
             };
-            match zilv_ioc::scan(&[file.clone()], &set, &opts, &mut |_| Ok(())) {
+            match zilv_ioc::scan(std::slice::from_ref(&file), &set, &opts, &mut |_| Ok(())) {
                 Ok(out) => {
                     let s = &out.summary;
                     assert!(
@@ -113,7 +113,7 @@ fn eval_4_1_2_3_hostile_feeds_are_rejected_or_refused() {
     ];
     for f in formats {
         let fmt: IndicatorFormat = f.parse().unwrap();
-        match zilv_ioc::load_indicators(&[file.clone()], Some(&fmt), common::now()) {
+        match zilv_ioc::load_indicators(std::slice::from_ref(&file), Some(&fmt), common::now()) {
             Ok(set) => assert!(set.report().rejected > 0 || set.is_empty(), "{f}"),
             Err(e) => assert!(e.to_string().contains("nasty.txt"), "{f}: {e}"),
         }
