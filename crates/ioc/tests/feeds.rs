@@ -300,3 +300,16 @@ fn eval_4_1_2_3_same_value_from_one_feed_counts_once() {
     let set = zilv_ioc::load_indicators(&[p], None, now()).unwrap();
     assert_eq!((set.report().loaded, set.report().duplicates), (1, 1));
 }
+
+#[test]
+fn eval_4_1_2_3_misp_rest_response_with_several_events() {
+    let set = load(&["feeds/misp-response.json"], None);
+    assert_eq!(
+        values(&set),
+        [
+            (Kind::Domain, "first.example".into()),
+            (Kind::Cidr, "192.0.2.0/28".into())
+        ]
+    );
+    assert_eq!(find(&set, "192.0.2.0/28").description, "Second");
+}

@@ -423,3 +423,46 @@ fn eval_4_1_2_3_a_failing_sink_stops_the_scan() {
     .to_string();
     assert!(err.contains("disk full"), "{err}");
 }
+
+#[test]
+fn eval_4_1_2_3_zeek_http_log_host_and_url() {
+    let (hits, _) = scan(&list(), "logs/http.log");
+    assert_eq!(
+        hits,
+        [
+            seen("10.0.0.70", "host", "Evil.Example", "evil.example", 8),
+            seen(
+                "10.0.0.70",
+                "url",
+                "evil.example/payload.exe",
+                "evil.example/payload.exe",
+                8
+            ),
+            seen(
+                "10.0.0.71",
+                "url",
+                "c2.example/gate.php",
+                "c2.example/gate.php",
+                9
+            ),
+        ]
+    );
+}
+
+#[test]
+fn eval_4_1_2_3_suricata_v1_answer_and_v3_queries() {
+    let (hits, _) = scan(&list(), "logs/eve-v1.json");
+    assert_eq!(
+        hits,
+        [
+            seen("10.0.0.80", "dns.rdata", "198.51.100.7", "198.51.100.7", 1),
+            seen(
+                "10.0.0.81",
+                "dns.rrname",
+                "x.evil.example",
+                "evil.example",
+                2
+            ),
+        ]
+    );
+}
