@@ -30,6 +30,8 @@ pub enum Permission {
     ViewRegisters,
     /// Add and change systems, assets and incidents.
     EditRegisters,
+    /// See the users of the own organisation.
+    ViewUsers,
     /// Add users of the own organisation and change their roles.
     ManageUsers,
     /// Browse and export the organisation's audit trail.
@@ -48,6 +50,7 @@ impl Permission {
         match self {
             Permission::ViewRegisters => "view systems and assets",
             Permission::EditRegisters => "change systems and assets",
+            Permission::ViewUsers => "view users",
             Permission::ManageUsers => "manage users",
             Permission::ViewAudit => "view the audit trail",
             Permission::ViewMembers => "view member companies",
@@ -62,13 +65,16 @@ pub fn role_allows(role: Role, perm: Permission) -> bool {
     match role {
         Role::SecurityOfficer => matches!(
             perm,
-            P::ViewRegisters | P::EditRegisters | P::ManageUsers | P::ViewAudit
+            P::ViewRegisters | P::EditRegisters | P::ViewUsers | P::ManageUsers | P::ViewAudit
         ),
         Role::SystemOwner => matches!(perm, P::ViewRegisters | P::EditRegisters),
         Role::Hr => matches!(perm, P::ViewRegisters),
         Role::InternalAuditor => matches!(perm, P::ViewRegisters | P::ViewAudit),
         Role::Assessor => false,
-        Role::AssociationAdmin => matches!(perm, P::ViewMembers | P::ManageUsers | P::ViewAudit),
+        Role::AssociationAdmin => matches!(
+            perm,
+            P::ViewMembers | P::ViewUsers | P::ManageUsers | P::ViewAudit
+        ),
         Role::CommitteeMember => matches!(perm, P::ViewMembers),
         Role::RegulatorViewer => false,
     }

@@ -58,7 +58,55 @@ pub struct ActiveSession {
     pub must_change_password: bool,
 }
 
-const REFUSED: &str = "e-mail, password or verification code is not correct";
+/// The one answer to every refused sign-in, whatever the reason, so that it
+/// tells nothing about which accounts exist or are locked.
+fn refused_message(policy: &AuthPolicy) -> String {
+    format!(
+        "e-mail, password or verification code is not correct, or the account is locked \
+         (after {} failed attempts an account is locked for {} minutes)",
+        policy.max_failures,
+        policy.lockout.num_minutes()
+    )
+}
+
+/// Counts a failed password (or code) check in the user's own row, atomically,
+/// locks the account when the count reaches the limit and audits it. A lock
+/// also ends the user's sessions.
+pub(crate) async fn register_failure(
+    conn: &mut Conn,
+    ctx: &Ctx,
+    policy: &AuthPolicy,
+    user: &User,
+    action: &str,
+) -> Result<()> {
+    let failed = users::count_failure(conn, user.id).await?;
+    if failed >= policy.max_failures {
+        let until = zilv_store::timestamp(ctx.now + policy.lockout);
+        users::set_failures(conn, user.id, 0, Some(&until)).await?;
+        let ended = sessions::delete_for_user(conn, user.id).await?;
+        record_value(
+            conn,
+            ctx,
+            Some(user.org_id),
+            "auth.lock",
+            "user",
+            &user.email,
+            json!({ "failed_attempts": failed, "locked_until": until, "sessions_ended": ended, "after": action }),
+        )
+        .await
+    } else {
+        record_value(
+            conn,
+            ctx,
+            Some(user.org_id),
+            action,
+            "user",
+            &user.email,
+            json!({ "failed_attempts": failed }),
+        )
+        .await
+    }
+}
 
 /// 256 random bits, URL-safe base64.
 pub fn random_token() -> String {
@@ -111,69 +159,47 @@ pub async fn sign_in(
     totp_code: Option<&str>,
 ) -> Result<SignedIn> {
     let email = email.trim().to_lowercase();
-    let mut tx = store.begin().await?;
-    let Some(user) = users::by_email(&mut tx, &email).await? else {
+    let refused = || ServiceError::Unauthenticated(refused_message(policy));
+    // The password is checked outside any write transaction, so that slow
+    // hashing never holds the database's write lock.
+    let user = {
+        let mut conn = store.pool().acquire().await.map_err(StoreError::from)?;
+        users::by_email(&mut conn, &email).await?
+    };
+    let Some(user) = user else {
         // Spend the same time as for a real account, so timing does not tell.
         password::verify(password_given, dummy_hash());
-        return Err(ServiceError::Unauthenticated(REFUSED.into()));
+        return Err(refused());
     };
-    if !user.active {
-        return Err(ServiceError::Unauthenticated(REFUSED.into()));
-    }
-    if let Some(until) = &user.locked_until {
-        if parse_time("users.locked_until", until)? > ctx.now {
-            return Err(ServiceError::Unauthenticated(format!(
-                "this account is locked after repeated failed sign-ins until {until}"
-            )));
-        }
-    }
     let password_ok = password::verify(password_given, &user.password_hash);
-    let totp_ok = match &user.totp_secret {
-        None => true,
-        Some(secret) => totp_code.is_some_and(|c| totp::verify(secret, c, ctx.now)),
+    let locked = match &user.locked_until {
+        Some(until) => parse_time("users.locked_until", until)? > ctx.now,
+        None => false,
+    };
+    if !user.active || locked {
+        return Err(refused());
+    }
+    let totp_step = match &user.totp_secret {
+        None => Some(None),
+        Some(secret) => totp_code
+            .and_then(|c| totp::verify_step(secret, c, ctx.now, user.totp_last_step))
+            .map(Some),
     };
     let user_ctx = Ctx {
         actor: user.email.clone(),
         ..ctx.clone()
     };
-    if !(password_ok && totp_ok) {
-        let failed = user.failed_sign_ins + 1;
-        let locks = failed >= policy.max_failures;
-        let until = locks.then(|| zilv_store::timestamp(ctx.now + policy.lockout));
-        users::set_failures(
-            &mut tx,
-            user.id,
-            if locks { 0 } else { failed },
-            until.as_deref(),
-        )
-        .await?;
-        let (action, detail) = if locks {
-            (
-                "auth.lock",
-                json!({ "failed_sign_ins": failed, "locked_until": until }),
-            )
-        } else {
-            ("auth.sign_in_failed", json!({ "failed_sign_ins": failed }))
-        };
-        record_value(
-            &mut tx,
-            &user_ctx,
-            Some(user.org_id),
-            action,
-            "user",
-            &user.email,
-            detail,
-        )
-        .await?;
+    let mut tx = store.begin().await?;
+    let Some(totp_step) = totp_step.filter(|_| password_ok) else {
+        register_failure(&mut tx, &user_ctx, policy, &user, "auth.sign_in_failed").await?;
         zilv_store::commit(tx).await?;
-        return Err(ServiceError::Unauthenticated(if locks {
-            format!(
-                "too many failed sign-ins: this account is locked for {} minutes",
-                policy.lockout.num_minutes()
-            )
-        } else {
-            REFUSED.into()
-        }));
+        return Err(refused());
+    };
+    if let Some(step) = totp_step {
+        // A code is good once: a replay of an accepted code is refused (RFC 6238, 5.2).
+        if !users::advance_totp_step(&mut tx, user.id, step).await? {
+            return Err(refused());
+        }
     }
     users::set_failures(&mut tx, user.id, 0, None).await?;
     let session_id = random_token();
@@ -305,16 +331,12 @@ pub async fn change_password(
     policy: &AuthPolicy,
     current: &str,
     new: &str,
+    keep_session: Option<&str>,
 ) -> Result<()> {
     let p = signed_in(ctx)?;
     policy.password.check("new password", new)?;
+    let user = check_current(store, ctx, policy, current).await?;
     let mut tx = store.begin().await?;
-    let user = users::by_id(&mut tx, p.user_id)
-        .await?
-        .ok_or_else(|| ServiceError::Unauthenticated("sign in first".into()))?;
-    if !password::verify(current, &user.password_hash) {
-        return Err(zilv_domain::InvalidInput::new("current password", "is not correct").into());
-    }
     let mut previous = vec![user.password_hash.clone()];
     previous.extend(users::password_history(&mut tx, user.id, policy.password.history - 1).await?);
     if previous.iter().any(|h| password::verify(new, h)) {
@@ -329,6 +351,9 @@ pub async fn change_password(
     }
     let hash = password::hash(new)?;
     users::set_password(&mut tx, user.id, &hash, false, &ctx.stamp()).await?;
+    // Other devices signed in with the old password are signed out.
+    sessions::delete_for_user_except(&mut tx, user.id, keep_session.map(token_hash).as_deref())
+        .await?;
     record_value(
         &mut tx,
         ctx,
@@ -343,9 +368,54 @@ pub async fn change_password(
     Ok(())
 }
 
-/// Turns the second factor on, once the user proved their app shows `code` for `secret`.
-pub async fn enable_totp(store: &Store, ctx: &Ctx, secret: &str, code: &str) -> Result<()> {
+/// The signed-in user's record, after checking their current password; a
+/// wrong one counts towards the lock-out like a failed sign-in.
+async fn check_current(
+    store: &Store,
+    ctx: &Ctx,
+    policy: &AuthPolicy,
+    current: &str,
+) -> Result<User> {
     let p = signed_in(ctx)?;
+    let user = {
+        let mut conn = store.pool().acquire().await.map_err(StoreError::from)?;
+        users::by_id(&mut conn, p.user_id)
+            .await?
+            .ok_or_else(|| ServiceError::Unauthenticated("sign in first".into()))?
+    };
+    if password::verify(current, &user.password_hash) {
+        return Ok(user);
+    }
+    let mut tx = store.begin().await?;
+    register_failure(&mut tx, ctx, policy, &user, "auth.password_check_failed").await?;
+    zilv_store::commit(tx).await?;
+    Err(zilv_domain::InvalidInput::new("current password", "is not correct").into())
+}
+
+/// Turns the second factor on, once the user proved their app shows `code`
+/// for `secret` and gave their current password. Refused when it is on already.
+pub async fn enable_totp(
+    store: &Store,
+    ctx: &Ctx,
+    policy: &AuthPolicy,
+    current_password: &str,
+    secret: &str,
+    code: &str,
+) -> Result<()> {
+    let p = signed_in(ctx)?;
+    if !totp::is_secret(secret) {
+        return Err(zilv_domain::InvalidInput::new(
+            "secret",
+            "is not a 32-character base32 secret made by this server",
+        )
+        .into());
+    }
+    let user = check_current(store, ctx, policy, current_password).await?;
+    if user.totp_enabled() {
+        return Err(ServiceError::Conflict(
+            "two-step verification is on already: turn it off first".into(),
+        ));
+    }
     if !totp::verify(secret, code, ctx.now) {
         return Err(zilv_domain::InvalidInput::new(
             "verification code",
@@ -370,15 +440,15 @@ pub async fn enable_totp(store: &Store, ctx: &Ctx, secret: &str, code: &str) -> 
 }
 
 /// Turns the second factor off, after checking the password.
-pub async fn disable_totp(store: &Store, ctx: &Ctx, current_password: &str) -> Result<()> {
+pub async fn disable_totp(
+    store: &Store,
+    ctx: &Ctx,
+    policy: &AuthPolicy,
+    current_password: &str,
+) -> Result<()> {
     let p = signed_in(ctx)?;
+    check_current(store, ctx, policy, current_password).await?;
     let mut tx = store.begin().await?;
-    let user = users::by_id(&mut tx, p.user_id)
-        .await?
-        .ok_or_else(|| ServiceError::Unauthenticated("sign in first".into()))?;
-    if !password::verify(current_password, &user.password_hash) {
-        return Err(zilv_domain::InvalidInput::new("current password", "is not correct").into());
-    }
     users::set_totp(&mut tx, p.user_id, None).await?;
     record_value(
         &mut tx,

@@ -62,12 +62,34 @@ fn code_for_step(secret: &str, step: i64) -> Option<String> {
 /// True when `code` is the code of the current step or of one step either
 /// side (clock drift of up to 30 seconds).
 pub fn verify(secret: &str, code: &str, now: DateTime<Utc>) -> bool {
+    verify_step(secret, code, now, None).is_some()
+}
+
+/// The step whose code `code` is (current step or one either side), if it
+/// is newer than `last_used`: an accepted code is never accepted again.
+pub fn verify_step(
+    secret: &str,
+    code: &str,
+    now: DateTime<Utc>,
+    last_used: Option<i64>,
+) -> Option<i64> {
     let code = code.trim();
     if code.len() != DIGITS as usize || !code.bytes().all(|b| b.is_ascii_digit()) {
-        return false;
+        return None;
     }
     let step = now.timestamp().div_euclid(STEP_SECONDS);
-    (-1..=1).any(|d| code_for_step(secret, step + d).is_some_and(|c| c == code))
+    (-1..=1)
+        .map(|d| step + d)
+        .filter(|s| last_used.is_none_or(|l| *s > l))
+        .find(|s| code_for_step(secret, *s).is_some_and(|c| c == code))
+}
+
+/// Whether `secret` has the shape of one made by [`new_secret`]: 32 base32 characters.
+pub fn is_secret(secret: &str) -> bool {
+    secret.len() == 32
+        && BASE32_NOPAD
+            .decode(secret.as_bytes())
+            .is_ok_and(|k| k.len() == 20)
 }
 
 #[cfg(test)]
@@ -99,5 +121,13 @@ mod tests {
         assert!(!verify(&secret, &code, now + chrono::Duration::seconds(90)));
         assert!(!verify(&secret, "12345", now));
         assert!(!verify("not base32!", "123456", now));
+        assert!(is_secret(&secret) && !is_secret("") && !is_secret("ABC"));
+        let step = now.timestamp() / 30;
+        assert_eq!(verify_step(&secret, &code, now, None), Some(step));
+        assert_eq!(
+            verify_step(&secret, &code, now, Some(step)),
+            None,
+            "replay refused"
+        );
     }
 }

@@ -95,13 +95,13 @@ pub async fn add(
 
 pub async fn list(store: &Store, ctx: &Ctx, org: Option<&str>) -> Result<Vec<User>> {
     let mut conn = store.pool().acquire().await.map_err(StoreError::from)?;
-    let org = scope(&mut conn, ctx, org, Permission::ManageUsers).await?;
+    let org = scope(&mut conn, ctx, org, Permission::ViewUsers).await?;
     Ok(users::list(&mut conn, org.id).await?)
 }
 
 pub async fn show(store: &Store, ctx: &Ctx, org: Option<&str>, email: &str) -> Result<User> {
     let mut conn = store.pool().acquire().await.map_err(StoreError::from)?;
-    let org = scope(&mut conn, ctx, org, Permission::ManageUsers).await?;
+    let org = scope(&mut conn, ctx, org, Permission::ViewUsers).await?;
     users::in_org(&mut conn, org.id, &email.trim().to_lowercase())
         .await?
         .ok_or_else(|| ServiceError::NotFound {

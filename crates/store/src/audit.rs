@@ -245,12 +245,22 @@ pub struct Filter {
     /// Actions starting with this, e.g. `user.` or `system.create`.
     pub action_prefix: Option<String>,
     pub object_type: Option<String>,
-    /// Events at or after this day (`YYYY-MM-DD`, UTC).
+    /// Events at or after the start of this day in Taiwan (`YYYY-MM-DD`, UTC+8).
     pub from: Option<String>,
-    /// Events on or before this day (`YYYY-MM-DD`, UTC).
+    /// Events on or before this day in Taiwan (`YYYY-MM-DD`, UTC+8).
     pub to: Option<String>,
     /// Only events with a smaller sequence number (the next page).
     pub before_seq: Option<i64>,
+}
+
+/// The stored timestamp (UTC) at which day `d` begins in Taiwan (UTC+8).
+fn taiwan_day_start(d: &str) -> Result<String, StoreError> {
+    let day = crate::parse_day("day", d)?;
+    let start = day
+        .and_hms_opt(0, 0, 0)
+        .ok_or_else(|| StoreError::Corrupt(format!("{d}: no midnight")))?
+        - chrono::Duration::hours(8);
+    Ok(crate::timestamp(start.and_utc()))
 }
 
 /// One organisation's events matching `filter`, newest first, at most `limit`.
@@ -280,10 +290,13 @@ pub async fn search(
         add("object_type =", t.clone());
     }
     if let Some(d) = &filter.from {
-        add("at >=", d.clone());
+        add("at >=", taiwan_day_start(d)?);
     }
     if let Some(d) = &filter.to {
-        add("at <", format!("{d}T99"));
+        let next = crate::parse_day("to", d)?
+            .succ_opt()
+            .ok_or_else(|| StoreError::Corrupt(format!("to = {d}: no next day")))?;
+        add("at <", taiwan_day_start(&next.to_string())?);
     }
     let seq_param = binds.len() + 2;
     if filter.before_seq.is_some() {

@@ -42,6 +42,12 @@ pub const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0002_sign_in.sql"),
         postgres: include_str!("../migrations/postgres/0002_sign_in.sql"),
     },
+    Migration {
+        version: 4,
+        name: "totp_replay",
+        sqlite: include_str!("../migrations/sqlite/0004_totp_replay.sql"),
+        postgres: include_str!("../migrations/postgres/0004_totp_replay.sql"),
+    },
 ];
 
 const LEDGER: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (

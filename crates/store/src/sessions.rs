@@ -77,3 +77,19 @@ pub async fn delete_for_user(conn: &mut Conn, user_id: i64) -> Result<u64, Store
         .await?
         .rows_affected())
 }
+
+/// Ends every session of a user but `keep` (the hash of the current one).
+pub async fn delete_for_user_except(
+    conn: &mut Conn,
+    user_id: i64,
+    keep: Option<&str>,
+) -> Result<u64, StoreError> {
+    Ok(
+        sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND id_hash <> $2")
+            .bind(user_id)
+            .bind(keep.unwrap_or(""))
+            .execute(conn)
+            .await?
+            .rows_affected(),
+    )
+}

@@ -28,6 +28,9 @@ pub struct User {
     #[serde(skip)]
     pub totp_secret: Option<String>,
     pub active: bool,
+    /// The 30-second step of the last accepted TOTP code.
+    #[serde(skip)]
+    pub totp_last_step: Option<i64>,
 }
 
 impl User {
@@ -49,7 +52,7 @@ pub struct NewUser<'a> {
 
 const COLUMNS: &str =
     "id, org_id, email, display_name, role, password_hash, must_change_password, \
-     created_at, failed_sign_ins, locked_until, totp_secret, active";
+     created_at, failed_sign_ins, locked_until, totp_secret, active, totp_last_step";
 
 fn from_row(r: &AnyRow) -> Result<User, StoreError> {
     Ok(User {
@@ -65,6 +68,7 @@ fn from_row(r: &AnyRow) -> Result<User, StoreError> {
         locked_until: r.try_get("locked_until")?,
         totp_secret: r.try_get("totp_secret")?,
         active: r.try_get::<i64, _>("active")? != 0,
+        totp_last_step: r.try_get("totp_last_step")?,
     })
 }
 
@@ -175,8 +179,33 @@ pub async fn password_history(
         .collect()
 }
 
+/// Adds one failed attempt to the user's count, atomically; returns the new count.
+pub async fn count_failure(conn: &mut Conn, id: i64) -> Result<i64, StoreError> {
+    Ok(sqlx::query(
+        "UPDATE users SET failed_sign_ins = failed_sign_ins + 1 WHERE id = $1 RETURNING failed_sign_ins",
+    )
+    .bind(id)
+    .fetch_one(conn)
+    .await?
+    .try_get("failed_sign_ins")?)
+}
+
+/// Records `step` as the last accepted TOTP step; false when it is not
+/// newer than the one recorded (the code was used already).
+pub async fn advance_totp_step(conn: &mut Conn, id: i64, step: i64) -> Result<bool, StoreError> {
+    Ok(sqlx::query(
+        "UPDATE users SET totp_last_step = $1 WHERE id = $2 AND (totp_last_step IS NULL OR totp_last_step < $1)",
+    )
+    .bind(step)
+    .bind(id)
+    .execute(conn)
+    .await?
+    .rows_affected()
+        == 1)
+}
+
 pub async fn set_totp(conn: &mut Conn, id: i64, secret: Option<&str>) -> Result<(), StoreError> {
-    sqlx::query("UPDATE users SET totp_secret = $1 WHERE id = $2")
+    sqlx::query("UPDATE users SET totp_secret = $1, totp_last_step = NULL WHERE id = $2")
         .bind(secret)
         .bind(id)
         .execute(conn)

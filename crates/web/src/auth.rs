@@ -99,9 +99,11 @@ async fn resolve_and_check(state: &AppState, req: Request) -> Result<Request, Ap
     let shape = |e: AppError| if api { e.json() } else { e.lang(lang) };
     let source = client(&req);
     let now = state.clock.now();
-    let bearer = req
-        .headers()
-        .get(header::AUTHORIZATION)
+    // Bearer tokens are for the API only: pages need a session, so that a
+    // leaked token cannot change the account (mint tokens, second factor).
+    let bearer = api
+        .then(|| req.headers().get(header::AUTHORIZATION))
+        .flatten()
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer "))
         .map(str::trim)
@@ -222,12 +224,19 @@ impl<S: Send + Sync> FromRequestParts<S> for SignedIn {
             let q = serde_urlencoded::to_string([("next", next)]).unwrap_or_default();
             return Err(Redirect::to(&format!("/sign-in?{q}")).into_response());
         };
-        if auth.must_change_password
-            && !is_api(&path)
-            && !path.starts_with("/account")
-            && path != "/sign-out"
-        {
-            return Err(Redirect::to("/account").into_response());
+        if auth.must_change_password {
+            if is_api(&path) {
+                return Err(AppError::new(
+                    StatusCode::FORBIDDEN,
+                    "change the one-time password on the account page first",
+                )
+                .json()
+                .into_response());
+            }
+            // Only the password change itself and signing out are open.
+            if path != "/account" && path != "/account/password" && path != "/sign-out" {
+                return Err(Redirect::to("/account").into_response());
+            }
         }
         Ok(SignedIn(auth))
     }

@@ -119,6 +119,20 @@ pub async fn not_found(uri: Uri, lang: Lang) -> AppError {
     }
 }
 
+/// A known route asked with the wrong method.
+pub async fn method_not_allowed(uri: Uri, lang: Lang) -> AppError {
+    let e = AppError::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        format!("{} does not answer this method", uri.path()),
+    )
+    .lang(lang);
+    if uri.path().starts_with("/api/") {
+        e.json()
+    } else {
+        e
+    }
+}
+
 /// A handler that panicked: a plain 500, the details kept out of the response.
 pub fn panicked(_: Box<dyn std::any::Any + Send + 'static>) -> Response {
     eprintln!("zilv: a request handler panicked");

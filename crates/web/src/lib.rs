@@ -38,6 +38,7 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/healthz", axum::routing::get(|| async { "ok" }))
         .fallback(error::not_found)
+        .method_not_allowed_fallback(error::method_not_allowed)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             auth::authenticate,

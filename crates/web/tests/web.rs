@@ -506,26 +506,64 @@ async fn totp_second_factor_is_required_once_enabled() {
     let secret = by_id(&page, "totp-secret").unwrap();
     use zilv_web::Clock;
     let code = zilv_services::totp::code_at(&secret, s.clock.now()).unwrap();
-    let r = b
-        .post(
-            "/account/totp/enable",
-            &[("secret", &secret), ("code", "000000")],
-        )
-        .await;
-    assert_eq!(r.status().as_u16(), 422);
-    let r = b
-        .post(
-            "/account/totp/enable",
-            &[("secret", &secret), ("code", &code)],
-        )
-        .await;
-    assert_eq!(r.status().as_u16(), 200);
+    let enable = |current: &'static str, secret: String, code: String| {
+        vec![
+            ("current", current.to_string()),
+            ("secret", secret),
+            ("code", code),
+        ]
+    };
+    for (form, want, why) in [
+        (
+            enable(PASSWORD, secret.clone(), "000000".into()),
+            422,
+            "wrong code",
+        ),
+        (
+            enable("Wrong-password-1", secret.clone(), code.clone()),
+            422,
+            "the current password is required",
+        ),
+        (
+            enable(PASSWORD, String::new(), code.clone()),
+            422,
+            "an empty secret is refused",
+        ),
+        (
+            enable(PASSWORD, secret.clone(), code.clone()),
+            200,
+            "enabled",
+        ),
+        (
+            enable(PASSWORD, secret.clone(), code.clone()),
+            409,
+            "an enabled factor is not silently replaced",
+        ),
+    ] {
+        let f: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let r = b.post("/account/totp/enable", &f).await;
+        assert_eq!(r.status().as_u16(), want, "{why}");
+    }
     let mut other = Browser::new(&s.base);
     let r = other.sign_in_with(OFFICER, PASSWORD, "").await;
     assert_eq!(r.status().as_u16(), 401, "password alone is not enough");
     let code = zilv_services::totp::code_at(&secret, s.clock.now()).unwrap();
     let r = other.sign_in_with(OFFICER, PASSWORD, &code).await;
     assert_eq!(r.status().as_u16(), 303);
+    // The same code a second time is a replay, refused (RFC 6238, 5.2).
+    let mut replay = Browser::new(&s.base);
+    let r = replay.sign_in_with(OFFICER, PASSWORD, &code).await;
+    assert_eq!(r.status().as_u16(), 401);
+    s.clock.advance(Duration::seconds(60));
+    let code = zilv_services::totp::code_at(&secret, s.clock.now()).unwrap();
+    assert_eq!(
+        replay
+            .sign_in_with(OFFICER, PASSWORD, &code)
+            .await
+            .status()
+            .as_u16(),
+        303
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -777,4 +815,133 @@ async fn signing_out_everywhere_ends_every_session_of_the_user() {
         .post(&format!("/account/tokens/{id}/revoke"), &[])
         .await;
     assert_eq!(r.status().as_u16(), 404);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn open_redirects_bearer_pages_write_token_feeds_and_bad_parameters_are_refused() {
+    let s = start().await;
+    let mut b = Browser::new(&s.base);
+    // Open redirects through control characters go home instead.
+    for next in [
+        "/%09/evil.example",
+        "/%0a",
+        "/%5Cevil.example",
+        "//evil.example",
+    ] {
+        let r = b.get(&format!("/prefs/lang/en?next={next}")).await;
+        assert_eq!(r.headers()["location"], "/", "{next}");
+    }
+    b.sign_in(OFFICER).await;
+    let page = b
+        .post("/account/tokens", &[("name", "read"), ("scope", "read")])
+        .await
+        .text()
+        .await
+        .unwrap();
+    let read = by_id(&page, "new-token").unwrap();
+    let page = b
+        .post("/account/tokens", &[("name", "write"), ("scope", "write")])
+        .await
+        .text()
+        .await
+        .unwrap();
+    let write = by_id(&page, "new-token").unwrap();
+    assert!(
+        by_id(&page, "calendar-path").is_none(),
+        "no feed address for a write token"
+    );
+    // A bearer token does not open pages: it cannot mint tokens or touch the second factor.
+    let r = b
+        .client
+        .post(format!("{}/account/tokens", s.base))
+        .bearer_auth(&read)
+        .form(&[("name", "stolen"), ("scope", "read")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 303, "sent to sign in");
+    // A write token does not open a calendar feed.
+    let (st, _) = Browser::new(&s.base)
+        .page(&format!("/calendar/{write}.ics"))
+        .await;
+    assert_eq!(st, 404);
+    // Read tokens read users.
+    let (st, users) = b.api(Method::GET, "/api/v1/users", &read, None).await;
+    assert_eq!(st, 200, "{users}");
+    // Malformed query and path parameters, wrong methods: proper 4xx pages and JSON.
+    let (st, body) = b.page("/audit?before=x").await;
+    assert_eq!(st, 400);
+    assert!(body.contains("<html"));
+    let (st, v) = b
+        .api(Method::GET, "/api/v1/audit?limit=x", &read, None)
+        .await;
+    assert_eq!(st, 400);
+    assert!(v["error"]["message"].is_string());
+    let r = b.post("/account/tokens/abc/revoke", &[]).await;
+    assert_eq!(r.status().as_u16(), 404);
+    let (st, v) = b.api(Method::PUT, "/api/v1/systems", &read, None).await;
+    assert_eq!(st, 405);
+    assert_eq!(v["error"]["status"], 405);
+    // A user with a one-time password cannot use the API with the session either.
+    let page = b
+        .post("/users", &[("email", "fresh@acme.tw"), ("role", "hr")])
+        .await
+        .text()
+        .await
+        .unwrap();
+    let otp = by_id(&page, "one-time-password").unwrap();
+    let mut fresh = Browser::new(&s.base);
+    fresh.sign_in_with("fresh@acme.tw", &otp, "").await;
+    let csrf = hidden_value(&fresh.page("/account").await.1, "_csrf").unwrap();
+    let r = fresh
+        .client
+        .get(format!("{}/api/v1/systems", s.base))
+        .header(
+            "cookie",
+            format!("zilv_session={}", fresh.cookies["zilv_session"]),
+        )
+        .header("x-csrf-token", csrf)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 403);
+    assert_eq!(
+        fresh
+            .post("/account/tokens", &[("name", "t"), ("scope", "read")])
+            .await
+            .headers()["location"],
+        "/account"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn concurrent_wrong_passwords_still_lock_the_account() {
+    let s = start().await;
+    let base = s.base.clone();
+    let mut tasks = Vec::new();
+    for _ in 0..10 {
+        let base = base.clone();
+        tasks.push(tokio::spawn(async move {
+            let mut b = Browser::new(&base);
+            b.sign_in_with(OFFICER, "Wrong-password-123", "")
+                .await
+                .status()
+                .as_u16()
+        }));
+    }
+    for t in tasks {
+        assert_eq!(t.await.unwrap(), 401);
+    }
+    let mut b = Browser::new(&s.base);
+    let r = b.sign_in_with(OFFICER, PASSWORD, "").await;
+    assert_eq!(r.status().as_u16(), 401, "locked after concurrent failures");
+    let mut conn = s.store.pool().acquire().await.unwrap();
+    let events = audit::recent(&mut conn, None, 100).await.unwrap();
+    let failures = events
+        .iter()
+        .filter(|e| e.action == "auth.sign_in_failed")
+        .count();
+    let locks = events.iter().filter(|e| e.action == "auth.lock").count();
+    assert_eq!(failures + locks, 10, "every attempt counted once");
+    assert!(locks >= 1);
 }

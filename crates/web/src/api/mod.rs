@@ -254,8 +254,15 @@ struct AuditParams {
 async fn audit(
     State(s): State<AppState>,
     SignedIn(a): SignedIn,
-    Query(q): Query<AuditParams>,
+    q: Result<Query<AuditParams>, axum::extract::rejection::QueryRejection>,
 ) -> ApiResult {
+    let Query(q) = q.map_err(|e| {
+        AppError::new(
+            StatusCode::BAD_REQUEST,
+            format!("the query could not be read: {}", e.body_text()),
+        )
+        .json()
+    })?;
     let filter = zilv_store::audit::Filter {
         actor: q.actor,
         action_prefix: q.action,

@@ -20,7 +20,7 @@ enum Notice {
     None,
     Saved,
     Error(String),
-    Token(String),
+    Token(String, bool),
     TotpSetup(String),
 }
 
@@ -46,9 +46,11 @@ async fn render(
             Notice::None => {},
             Notice::Saved => p.notice role="status" { (page.t("saved")) },
             Notice::Error(e) => p.error role="alert" { (e) },
-            Notice::Token(t) => {
+            Notice::Token(t, read_only) => {
                 p.notice role="status" { (page.t("token_once")) " " code #new-token { (t) } }
-                p.hint { (page.t("calendar_feed")) " " code #calendar-path { "/calendar/" (t) ".ics" } }
+                @if *read_only {
+                    p.hint { (page.t("calendar_feed")) " " code #calendar-path { "/calendar/" (t) ".ics" } }
+                }
             },
             Notice::TotpSetup(secret) => (totp_setup(&page, a, secret)),
         }
@@ -151,11 +153,24 @@ fn totp_setup(page: &Page<'_>, a: &Auth, secret: &str) -> Markup {
             form method="post" action="/account/totp/enable" {
                 (page.csrf())
                 input type="hidden" name="secret" value=(secret);
+                label { (page.t("current_password")) input type="password" name="current" autocomplete="current-password" required; }
                 label { (page.t("totp_code")) input name="code" inputmode="numeric" pattern="[0-9]{6}" required autocomplete="one-time-code"; }
                 button type="submit" { (page.t("enable")) }
             }
         }
         (PreEscaped(""))
+    }
+}
+
+/// A user still holding a one-time password may only change it.
+fn refuse_until_password_changed(a: &Auth) -> Result<(), AppError> {
+    if a.must_change_password {
+        Err(AppError::new(
+            StatusCode::FORBIDDEN,
+            "change the one-time password first",
+        ))
+    } else {
+        Ok(())
     }
 }
 
@@ -201,14 +216,17 @@ pub async fn change_password(
     State(state): State<AppState>,
     view: View,
     SignedIn(mut a): SignedIn,
+    headers: axum::http::HeaderMap,
     WebForm(f): WebForm<PasswordForm>,
 ) -> Result<Response, AppError> {
+    let sid = cookies::get(&headers, cookies::SESSION);
     let r = auth::change_password(
         &state.store,
         &a.ctx(&state),
         &state.config.auth,
         &f.current,
         &f.new,
+        sid.as_deref(),
     )
     .await;
     if r.is_ok() {
@@ -247,6 +265,8 @@ pub async fn totp_start(
 #[derive(Debug, Deserialize)]
 pub struct TotpForm {
     #[serde(default)]
+    current: String,
+    #[serde(default)]
     secret: String,
     #[serde(default)]
     code: String,
@@ -258,7 +278,16 @@ pub async fn totp_enable(
     SignedIn(a): SignedIn,
     WebForm(f): WebForm<TotpForm>,
 ) -> Result<Response, AppError> {
-    let r = auth::enable_totp(&state.store, &a.ctx(&state), &f.secret, &f.code).await;
+    refuse_until_password_changed(&a)?;
+    let r = auth::enable_totp(
+        &state.store,
+        &a.ctx(&state),
+        &state.config.auth,
+        &f.current,
+        &f.secret,
+        &f.code,
+    )
+    .await;
     outcome(&state, &view, &a, r.map(|()| Notice::Saved)).await
 }
 
@@ -274,7 +303,7 @@ pub async fn totp_disable(
     SignedIn(a): SignedIn,
     WebForm(f): WebForm<CurrentForm>,
 ) -> Result<Response, AppError> {
-    let r = auth::disable_totp(&state.store, &a.ctx(&state), &f.current).await;
+    let r = auth::disable_totp(&state.store, &a.ctx(&state), &state.config.auth, &f.current).await;
     outcome(&state, &view, &a, r.map(|()| Notice::Saved)).await
 }
 
@@ -292,16 +321,24 @@ pub async fn create_token(
     SignedIn(a): SignedIn,
     WebForm(f): WebForm<TokenForm>,
 ) -> Result<Response, AppError> {
+    refuse_until_password_changed(&a)?;
     let r = tokens::create(&state.store, &a.ctx(&state), &f.name, &f.scope).await;
-    outcome(&state, &view, &a, r.map(|c| Notice::Token(c.token))).await
+    outcome(
+        &state,
+        &view,
+        &a,
+        r.map(|c| Notice::Token(c.token, c.record.scope == "read")),
+    )
+    .await
 }
 
 pub async fn revoke_token(
     State(state): State<AppState>,
     view: View,
     SignedIn(a): SignedIn,
-    Path(id): Path<i64>,
+    id: Result<Path<i64>, axum::extract::rejection::PathRejection>,
 ) -> Result<Response, AppError> {
+    let Path(id) = id.map_err(|_| AppError::not_found().lang(view.lang))?;
     let r = tokens::revoke(&state.store, &a.ctx(&state), id).await;
     outcome(&state, &view, &a, r.map(|()| Notice::Saved)).await
 }

@@ -1,4 +1,5 @@
 //! The audit trail for auditors: browse, filter, export as CSV or JSON.
+use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
@@ -55,6 +56,20 @@ impl AuditQuery {
     }
 }
 
+/// The filter, or a 400 page that says which parameter is wrong.
+fn query(
+    q: Result<Query<AuditQuery>, QueryRejection>,
+    view: &View,
+) -> Result<AuditQuery, AppError> {
+    q.map(|Query(q)| q).map_err(|e| {
+        AppError::new(
+            axum::http::StatusCode::BAD_REQUEST,
+            format!("the filter could not be read: {}", e.body_text()),
+        )
+        .lang(view.lang)
+    })
+}
+
 const PAGE_SIZE: i64 = 100;
 const EXPORT_LIMIT: i64 = 10_000;
 
@@ -62,8 +77,9 @@ pub async fn browse(
     State(state): State<AppState>,
     view: View,
     SignedIn(auth): SignedIn,
-    Query(q): Query<AuditQuery>,
+    q: Result<Query<AuditQuery>, QueryRejection>,
 ) -> Result<Response, AppError> {
+    let q = query(q, &view)?;
     let events = zilv_services::audit::search(
         &state.store,
         &auth.ctx(&state),
@@ -141,8 +157,9 @@ pub async fn export_json(
     State(state): State<AppState>,
     view: View,
     SignedIn(auth): SignedIn,
-    Query(q): Query<AuditQuery>,
+    q: Result<Query<AuditQuery>, QueryRejection>,
 ) -> Result<Response, AppError> {
+    let q = query(q, &view)?;
     let events = export(&state, &view, &auth, &q).await?;
     let body = serde_json::to_vec_pretty(&events)
         .map_err(|e| AppError::new(axum::http::StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?;
@@ -178,8 +195,9 @@ pub async fn export_csv(
     State(state): State<AppState>,
     view: View,
     SignedIn(auth): SignedIn,
-    Query(q): Query<AuditQuery>,
+    q: Result<Query<AuditQuery>, QueryRejection>,
 ) -> Result<Response, AppError> {
+    let q = query(q, &view)?;
     let events = export(&state, &view, &auth, &q).await?;
     let mut out = String::from(
         "seq,at,actor,source,action,object_type,object_id,before,after,prev_hash,hash\r\n",

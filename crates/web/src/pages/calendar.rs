@@ -16,8 +16,11 @@ pub async fn feed(
     let token = file.strip_suffix(".ics").unwrap_or(&file);
     let now = state.clock.now();
     let probe = Ctx::operator("calendar", now, state.clock.today());
+    // Feed addresses end up with calendar services and in logs: only a
+    // read-only token opens one.
     let principal = tokens::authenticate(&state.store, &probe, token)
         .await?
+        .filter(|p| !p.may_write)
         .ok_or_else(|| AppError::new(StatusCode::NOT_FOUND, "no calendar at this address"))?;
     let ctx = Ctx::user(principal.clone(), "calendar", now, state.clock.today());
     let mut deadlines = Vec::new();

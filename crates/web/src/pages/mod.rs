@@ -116,10 +116,56 @@ pub fn see_other(to: &str) -> axum::response::Response {
     axum::response::Redirect::to(to).into_response()
 }
 
-/// Only paths of this site are followed after sign-in or a switch.
+/// Only paths of this site are followed after sign-in or a switch: one
+/// leading slash, no backslash, no control or white-space characters (which
+/// browsers drop, turning `/\t/host` into `//host`).
 pub fn local_path(next: Option<&str>) -> String {
     match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_string(),
+        Some(n)
+            if n.starts_with('/')
+                && !n[1..].starts_with(['/', '\\'])
+                && !n
+                    .chars()
+                    .any(|c| c == '\\' || c.is_control() || c.is_whitespace()) =>
+        {
+            n.to_string()
+        }
         _ => "/".to_string(),
+    }
+}
+
+/// A path segment percent-encoded, for links that carry e-mail addresses or codes.
+pub fn segment(s: &str) -> String {
+    s.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-._~@".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_local_paths_are_followed() {
+        for bad in [
+            "//evil.example/",
+            "/\\evil.example",
+            "/\t/evil.example",
+            "/\n",
+            "https://evil.example/",
+            "/ /x",
+            "evil",
+        ] {
+            assert_eq!(local_path(Some(bad)), "/", "{bad:?}");
+        }
+        assert_eq!(local_path(Some("/systems/CORE?x=1")), "/systems/CORE?x=1");
+        assert_eq!(local_path(None), "/");
+        assert_eq!(segment("a#b?c/d%e@x.tw"), "a%23b%3Fc%2Fd%25e@x.tw");
     }
 }

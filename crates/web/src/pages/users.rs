@@ -47,7 +47,7 @@ pub async fn list(
             tbody {
                 @for u in &list {
                     tr {
-                        td { a href={ "/users/" (u.email) } { (u.email) } }
+                        td { a href={ "/users/" (super::segment(&u.email)) } { (u.email) } }
                         td { (u.display_name) }
                         td { (role_label(view.lang, u.role)) }
                         td { (if u.active { page.t("active") } else { page.t("inactive") }) }
@@ -169,7 +169,7 @@ pub async fn show(
     let page = view.page(Some(&auth));
     let roles = access::assignable(auth.principal.org_kind);
     let body = html! {
-        form.card method="post" action={ "/users/" (u.email) } {
+        form.card method="post" action={ "/users/" (super::segment(&u.email)) } {
             (page.csrf())
             label { (page.t("name")) input value=(u.display_name) disabled; }
             label { (page.t("role"))
@@ -209,5 +209,5 @@ pub async fn update(
     )
     .await
     .map_err(|e| AppError::from(e).lang(view.lang))?;
-    Ok(see_other(&format!("/users/{}", u.email)))
+    Ok(see_other(&format!("/users/{}", super::segment(&u.email))))
 }
