@@ -298,6 +298,13 @@ pub async fn sign_out(store: &Store, ctx: &Ctx, raw_id: &str) -> Result<()> {
     Ok(())
 }
 
+/// Forgets a session that a new sign-in in the same browser replaces.
+pub async fn discard_session(store: &Store, raw_id: &str) -> Result<()> {
+    let mut conn = store.pool().acquire().await.map_err(StoreError::from)?;
+    sessions::delete(&mut conn, &token_hash(raw_id)).await?;
+    Ok(())
+}
+
 /// Ends every session of the signed-in user, on every device.
 pub async fn sign_out_everywhere(store: &Store, ctx: &Ctx) -> Result<u64> {
     let p = signed_in(ctx)?;

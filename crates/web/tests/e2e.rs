@@ -24,7 +24,10 @@ async fn a_security_officer_signs_in_switches_language_adds_a_system_and_cannot_
         .await;
     d.type_into("input[name=password]", PASSWORD).await;
     d.click("form.card button[type=submit]").await;
-    assert_eq!(d.url().await, format!("{base}/"));
+    assert_eq!(
+        d.wait_for_url(&format!("{base}/")).await,
+        format!("{base}/")
+    );
     assert!(
         d.text("h1").await.contains("總覽"),
         "Traditional Chinese by default"
@@ -33,7 +36,10 @@ async fn a_security_officer_signs_in_switches_language_adds_a_system_and_cannot_
 
     // English is one click away.
     d.click("#lang-switch").await;
-    assert!(d.text("h1").await.starts_with("Dashboard"));
+    assert!(d
+        .wait_for_text("h1", "Dashboard")
+        .await
+        .starts_with("Dashboard"));
     d.screenshot("03-dashboard-en").await;
 
     // Adding a class-2 system last assessed on 2025-06-01.
@@ -48,7 +54,10 @@ async fn a_security_officer_signs_in_switches_language_adds_a_system_and_cannot_
     d.set_value("input[name=last_assessed]", "2025-06-01").await;
     d.screenshot("04-add-system").await;
     d.click("form.card button[type=submit]").await;
-    assert_eq!(d.url().await, format!("{base}/systems/WEBINS"));
+    assert_eq!(
+        d.wait_for_url(&format!("{base}/systems/WEBINS")).await,
+        format!("{base}/systems/WEBINS")
+    );
     d.screenshot("05-system").await;
 
     // The dashboard shows its due date: three years for class 2 (EVAL-3.1).
@@ -56,7 +65,9 @@ async fn a_security_officer_signs_in_switches_language_adds_a_system_and_cannot_
     let due = d.text("tr[data-system=WEBINS] td.due").await;
     assert_eq!(due, "2028-06-01");
     d.click("#dates-switch").await;
-    let due = d.text("tr[data-system=WEBINS] td.due").await;
+    let due = d
+        .wait_for_text("tr[data-system=WEBINS] td.due", "民國")
+        .await;
     assert_eq!(due, "民國117年6月1日");
     d.screenshot("06-dashboard-with-system-roc").await;
 

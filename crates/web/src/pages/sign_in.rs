@@ -104,6 +104,9 @@ pub async fn submit(
     .await
     {
         Ok(signed) => {
+            if let Some(old) = cookies::get(&headers, cookies::SESSION) {
+                auth::discard_session(&state.store, &old).await?;
+            }
             let secure = state.config.secure_cookies;
             let target = if signed.must_change_password {
                 "/account".to_string()

@@ -117,6 +117,52 @@ impl Driver {
             .to_string()
     }
 
+    /// Waits (up to 10 s) until the browser is at `url`, then returns it;
+    /// a click that submits a form returns before the next page is there.
+    pub async fn wait_for_url(&self, url: &str) -> String {
+        let mut now = self.url().await;
+        for _ in 0..100 {
+            if now == url {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+            now = self.url().await;
+        }
+        now
+    }
+
+    /// Waits (up to 10 s) until the first element matching `css` has text
+    /// starting with `prefix`; returns the text last seen.
+    pub async fn wait_for_text(&self, css: &str, prefix: &str) -> String {
+        let mut text = String::new();
+        for _ in 0..100 {
+            text = self.try_text(css).await.unwrap_or_default();
+            if text.starts_with(prefix) {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        text
+    }
+
+    async fn try_text(&self, css: &str) -> Option<String> {
+        let url = format!("{}/session/{}/element", self.base, self.session);
+        let v: Value = self
+            .http
+            .post(url)
+            .json(&json!({ "using": "css selector", "value": css }))
+            .send()
+            .await
+            .ok()?
+            .json()
+            .await
+            .ok()?;
+        let e = v["value"][ELEMENT].as_str()?.to_string();
+        let url = format!("{}/session/{}/element/{e}/text", self.base, self.session);
+        let v: Value = self.http.get(url).send().await.ok()?.json().await.ok()?;
+        v["value"].as_str().map(str::to_string)
+    }
+
     pub async fn source(&self) -> String {
         self.call(reqwest::Method::GET, "/source", None)
             .await
