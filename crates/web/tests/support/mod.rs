@@ -178,7 +178,12 @@ pub struct Browser {
 impl Browser {
     pub fn new(base: &str) -> Browser {
         Browser {
-            client: Client::builder().redirect(Policy::none()).build().unwrap(),
+            // No kept-alive connections: the server may close one after refusing a body.
+            client: Client::builder()
+                .redirect(Policy::none())
+                .pool_max_idle_per_host(0)
+                .build()
+                .unwrap(),
             base: base.to_string(),
             cookies: HashMap::new(),
         }
