@@ -42,6 +42,12 @@ pub const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0002_sign_in.sql"),
         postgres: include_str!("../migrations/postgres/0002_sign_in.sql"),
     },
+    Migration {
+        version: 3,
+        name: "assessments",
+        sqlite: include_str!("../migrations/sqlite/0003_assessments.sql"),
+        postgres: include_str!("../migrations/postgres/0003_assessments.sql"),
+    },
 ];
 
 const LEDGER: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (
