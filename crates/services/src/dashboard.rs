@@ -139,7 +139,7 @@ pub async fn summary(
             name: s.name,
             class: s.class.number(),
             due,
-            status: status,
+            status,
         };
         match status {
             DueStatus::Overdue { .. } => systems_overdue.push(row),
