@@ -45,8 +45,18 @@ fn some(s: &str) -> Option<String> {
     Some(s.to_string())
 }
 
-/// (code, name, class, dev unit, maint unit, assessed before Zilv, days ago)
-const SYSTEMS: [(&str, &str, u8, &str, &str, Option<u64>); 20] = [
+/// Code, name, class, development unit, maintenance unit, and how many
+/// days ago it was assessed before Zilv.
+type DemoSystem = (
+    &'static str,
+    &'static str,
+    u8,
+    &'static str,
+    &'static str,
+    Option<u64>,
+);
+
+const SYSTEMS: [DemoSystem; 20] = [
     (
         "CORE-01",
         "核心保單系統",
