@@ -220,7 +220,7 @@ pub struct RemediationPolicy {
 impl Default for RemediationPolicy {
     fn default() -> Self {
         RemediationPolicy {
-            critical_days: Some(15),
+            critical_days: Some(7),
             high_days: Some(30),
             medium_days: Some(90),
             low_days: Some(180),
@@ -412,14 +412,19 @@ mod tests {
         let found = d("2026-11-28");
         assert_eq!(
             p.target_date(Severity::Critical, found),
-            Some(d("2026-12-13"))
+            Some(d("2026-12-05"))
         );
+        assert_eq!(
+            p.target_date(Severity::Medium, found),
+            Some(d("2027-02-26"))
+        );
+        assert_eq!(p.target_date(Severity::Low, found), Some(d("2027-05-27")));
         assert_eq!(p.target_date(Severity::High, found), Some(d("2026-12-28")));
         assert_eq!(p.target_date(Severity::Info, found), None);
         let target = p.target_date(Severity::Critical, found);
-        assert!(!is_overdue(S::InRemediation, target, d("2026-12-13")));
-        assert!(is_overdue(S::InRemediation, target, d("2026-12-14")));
-        assert!(is_overdue(S::Resolved, target, d("2026-12-14")));
+        assert!(!is_overdue(S::InRemediation, target, d("2026-12-05")));
+        assert!(is_overdue(S::InRemediation, target, d("2026-12-06")));
+        assert!(is_overdue(S::Resolved, target, d("2026-12-06")));
         assert!(!is_overdue(S::RiskAccepted, target, d("2027-12-14")));
         assert!(!is_overdue(S::Open, None, d("2030-01-01")));
     }
@@ -439,12 +444,12 @@ mod tests {
         };
         assert_eq!(zero.check().unwrap_err().field, "low_days");
         let custom = RemediationPolicy {
-            critical_days: Some(7),
+            critical_days: Some(14),
             ..RemediationPolicy::default()
         };
         assert_eq!(
             custom.target_date(Severity::Critical, d("2026-12-30")),
-            Some(d("2027-01-06"))
+            Some(d("2027-01-13"))
         );
     }
 }

@@ -5,12 +5,18 @@
 //! databases accept; only the schema files differ per database. Every query
 //! on an organisation's objects takes the organisation's ID.
 pub mod api_tokens;
+pub mod assessments;
+pub mod assessors;
 pub mod assets;
 pub mod audit;
 mod connect;
+pub mod drills;
+pub mod files;
+pub mod findings;
 pub mod incidents;
 mod migrate;
 pub mod orgs;
+pub mod plans;
 pub mod sessions;
 pub mod systems;
 pub mod users;
@@ -63,6 +69,13 @@ pub fn timestamp(now: chrono::DateTime<chrono::Utc>) -> String {
 pub(crate) fn parse_day(column: &str, value: &str) -> Result<chrono::NaiveDate, StoreError> {
     chrono::NaiveDate::parse_from_str(value, "%Y-%m-%d")
         .map_err(|e| StoreError::Corrupt(format!("{column} = {value:?}: {e}")))
+}
+
+pub(crate) fn opt_day(
+    column: &str,
+    value: Option<String>,
+) -> Result<Option<chrono::NaiveDate>, StoreError> {
+    value.as_deref().map(|v| parse_day(column, v)).transpose()
 }
 
 /// Commits `tx`, so that callers need not name sqlx.

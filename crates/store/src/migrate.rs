@@ -43,6 +43,12 @@ pub const MIGRATIONS: &[Migration] = &[
         postgres: include_str!("../migrations/postgres/0002_sign_in.sql"),
     },
     Migration {
+        version: 3,
+        name: "assessments",
+        sqlite: include_str!("../migrations/sqlite/0003_assessments.sql"),
+        postgres: include_str!("../migrations/postgres/0003_assessments.sql"),
+    },
+    Migration {
         version: 4,
         name: "totp_replay",
         sqlite: include_str!("../migrations/sqlite/0004_totp_replay.sql"),
