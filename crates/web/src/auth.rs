@@ -166,6 +166,11 @@ async fn csrf_given(req: Request) -> Result<(Option<String>, Request), AppError>
     if let Some(h) = req.headers().get(CSRF_HEADER) {
         return Ok((h.to_str().ok().map(str::to_string), req));
     }
+    if is_multipart(&req) {
+        // A file upload's body is not read here: its form carries the token
+        // in the action URL's query string instead.
+        return Ok((query_token(req.uri()), req));
+    }
     let is_form = req
         .headers()
         .get(header::CONTENT_TYPE)
@@ -190,6 +195,22 @@ async fn csrf_given(req: Request) -> Result<(Option<String>, Request), AppError>
                 .map(|(_, v)| v)
         });
     Ok((token, Request::from_parts(parts, Body::from(bytes))))
+}
+
+fn is_multipart(req: &Request) -> bool {
+    req.headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("multipart/form-data"))
+}
+
+/// The `_csrf` parameter of a URL's query string.
+pub fn query_token(uri: &axum::http::Uri) -> Option<String> {
+    serde_urlencoded::from_str::<Vec<(String, String)>>(uri.query()?)
+        .ok()?
+        .into_iter()
+        .find(|(k, _)| k == CSRF_FIELD)
+        .map(|(_, v)| v)
 }
 
 /// The signed-in caller; without one, a page request goes to the sign-in

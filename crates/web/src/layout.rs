@@ -57,6 +57,12 @@ impl Page<'_> {
                                     a href="/systems" { (t(l, "systems")) }
                                     a href="/assets" { (t(l, "assets")) }
                                 }
+                                @if can(Permission::ViewAssessments) {
+                                    a href="/assessments" { (t(l, "assessments")) }
+                                }
+                                @if can(Permission::ViewFindings) {
+                                    a href="/findings" { (t(l, "findings")) }
+                                }
                                 @if can(Permission::ManageUsers) {
                                     a href="/users" { (t(l, "users")) }
                                 }

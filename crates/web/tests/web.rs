@@ -945,3 +945,100 @@ async fn concurrent_wrong_passwords_still_lock_the_account() {
     assert_eq!(failures + locks, 10, "every attempt counted once");
     assert!(locks >= 1);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn eval_8_a_finding_is_remediated_by_its_owner_and_verified_by_internal_audit() {
+    let s = start().await;
+    let mut officer = Browser::new(&s.base);
+    officer.sign_in(OFFICER).await;
+    let r = officer
+        .post(
+            "/findings",
+            &[
+                ("system", "CORE"),
+                ("title", "弱密碼原則"),
+                ("severity", "high"),
+                ("category", "EVAL-4.1.5.1"),
+                ("risk_description", "帳號密碼原則未要求複雜度"),
+                ("recommendation", "於 AD 設定密碼長度 12 碼以上"),
+                ("owner", "acme.system_owner@acme.tw"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 303);
+    let path = r.headers()["location"].to_str().unwrap().to_string();
+    let (_, list) = officer.page("/findings?severity=high").await;
+    assert!(list.contains("弱密碼原則"));
+    let (_, dash) = officer.page("/").await;
+    assert_eq!(by_id(&dash, "overdue-findings").unwrap(), "0");
+    // A high finding is due in 30 days: overdue after 31.
+    s.clock.advance(Duration::days(31));
+    officer.sign_in(OFFICER).await;
+    let (_, dash) = officer.page("/").await;
+    assert_eq!(by_id(&dash, "overdue-findings").unwrap(), "1");
+    // The owner fixes it; the officer may not verify it; internal audit does.
+    let mut owner = Browser::new(&s.base);
+    owner.sign_in("acme.system_owner@acme.tw").await;
+    let evidence: &[u8] = "GPO 設定匯出：MinimumPasswordLength = 12\n".as_bytes();
+    for action in ["start_remediation", "resolve"] {
+        let r = owner
+            .post_multipart(
+                &format!("{path}/transition"),
+                &[("action", action), ("reason", "已調整 GPO")],
+                Some(("gpo.txt", evidence)),
+            )
+            .await;
+        let st = r.status().as_u16();
+        assert_eq!(st, 303, "{action}: {}", r.text().await.unwrap());
+    }
+    let r = officer
+        .post_multipart(
+            &format!("{path}/transition"),
+            &[("action", "verify_fix")],
+            None,
+        )
+        .await;
+    assert_eq!(
+        r.status().as_u16(),
+        403,
+        "verification belongs to the internal audit unit"
+    );
+    let mut auditor = Browser::new(&s.base);
+    auditor.sign_in("acme.internal_auditor@acme.tw").await;
+    let r = auditor
+        .post_multipart(
+            &format!("{path}/transition"),
+            &[("action", "verify_fix"), ("reason", "覆查通過")],
+            None,
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 303);
+    // Without the anti-forgery token in the query string, a multipart post is refused.
+    let r = auditor
+        .client
+        .post(format!("{}{path}/transition", s.base))
+        .header(
+            "cookie",
+            format!("zilv_session={}", auditor.cookies["zilv_session"]),
+        )
+        .multipart(reqwest::multipart::Form::new().text("action", "reactivate"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 403);
+    let (_, page) = auditor.page(&path).await;
+    assert_eq!(by_id(&page, "finding-status").unwrap(), "覆查結案");
+    // Another company does not see it; an unknown assessment is not found.
+    let mut beta = Browser::new(&s.base);
+    beta.sign_in("beta.security_officer@beta.tw").await;
+    assert_eq!(beta.page(&path).await.0, 404);
+    assert_eq!(beta.page("/findings/export.csv").await.1.lines().count(), 1);
+    assert_eq!(officer.page("/assessments").await.0, 200);
+    assert_eq!(officer.page("/assessments/NOPE").await.0, 404);
+    let (_, csv) = officer.page("/findings/export.csv").await;
+    assert!(csv.contains("弱密碼原則") && csv.contains("closed_fixed"));
+    // HR sees no findings.
+    let mut hr = Browser::new(&s.base);
+    hr.sign_in("acme.hr@acme.tw").await;
+    assert_eq!(hr.page("/findings").await.0, 403);
+}

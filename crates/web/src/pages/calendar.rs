@@ -3,7 +3,7 @@
 use axum::extract::{Path, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
-use zilv_services::{systems, tokens, Ctx, Permission};
+use zilv_services::{dashboard, tokens, Ctx, Permission};
 
 use crate::error::AppError;
 use crate::ical::{calendar, Deadline};
@@ -25,20 +25,17 @@ pub async fn feed(
     let ctx = Ctx::user(principal.clone(), "calendar", now, state.clock.today());
     let mut deadlines = Vec::new();
     if principal.can(Permission::ViewRegisters) {
-        for v in systems::list(&state.store, &ctx, state.params(), None).await? {
+        for d in dashboard::deadlines(&state.store, &ctx, state.params(), None).await? {
             deadlines.push(Deadline {
-                on: v.next_due.on,
+                on: d.date,
                 uid: format!(
-                    "assessment-due-{}-{}@zilv",
-                    principal.org_code, v.system.code
+                    "{}-{}-{}@zilv",
+                    d.kind,
+                    principal.org_code,
+                    d.url_path.replace('/', "-")
                 ),
-                summary: format!(
-                    "資安評估到期 Assessment due: {} {} ({})",
-                    v.system.code,
-                    v.system.name,
-                    v.next_due.basis.clause()
-                ),
-                description: format!("等級 class {}", v.system.class.number()),
+                summary: d.title,
+                description: format!("{} · {}", d.kind, d.url_path),
             });
         }
     }

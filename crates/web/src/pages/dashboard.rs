@@ -4,6 +4,7 @@ use axum::extract::State;
 use axum::response::Response;
 use maud::{html, Markup};
 use zilv_domain::{DueStatus, OrgKind, Role};
+use zilv_services::dashboard::{self, Dashboard};
 use zilv_services::systems::SystemView;
 use zilv_services::{orgs, systems, Permission};
 
@@ -25,7 +26,10 @@ pub async fn show(
         let list = systems::list(&state.store, &ctx, state.params(), None)
             .await
             .map_err(|e| AppError::from(e).lang(view.lang))?;
-        company(&page, &list)
+        let summary = dashboard::summary(&state.store, &ctx, state.params(), None)
+            .await
+            .map_err(|e| AppError::from(e).lang(view.lang))?;
+        html! { (programme(&page, &summary)) (company(&page, &list)) }
     } else if p.can(Permission::ViewMembers) {
         let members = orgs::members(&state.store, &ctx)
             .await
@@ -68,6 +72,32 @@ fn status_label(page: &Page<'_>, s: DueStatus) -> (&'static str, String) {
             "on-track",
             format!("{} ({})", page.t("on_track"), days(days_left)),
         ),
+    }
+}
+
+/// The programme's warnings: plan review (EVAL-2.2), systems missing from the
+/// plan (EVAL-2.1), overdue findings (EVAL-8), this year's drill (EVAL-6).
+fn programme(page: &Page<'_>, d: &Dashboard) -> Markup {
+    let plan_late = !matches!(d.plan_review_status, DueStatus::OnTrack { .. });
+    html! {
+        section.tiles #programme {
+            a.tile.overdue[d.overdue_findings > 0] href="/findings?overdue=1" {
+                span.big #overdue-findings { (d.overdue_findings) } span { (page.t("overdue_findings")) }
+            }
+            div.tile.overdue[plan_late] {
+                span.big { (page.dates.day(d.plan_review_due.on)) } span { (page.t("plan_review_due")) " (EVAL-2.2)" }
+            }
+            div.tile.overdue[!d.drill_this_year] {
+                span.big #drill-this-year { (if d.drill_this_year { page.t("yes") } else { page.t("no") }) }
+                span { (page.t("drill_this_year")) " (EVAL-6)" }
+            }
+        }
+        @if d.plan_id.is_none() {
+            p.error role="alert" { (page.t("no_plan")) }
+        }
+        @if !d.systems_missing_from_plan.is_empty() {
+            p.error role="alert" #missing-from-plan { (page.t("missing_from_plan")) " " (d.systems_missing_from_plan.join(", ")) }
+        }
     }
 }
 

@@ -1,9 +1,11 @@
 //! The server-rendered pages, one module per area, and their routes.
 mod account;
+mod assessments;
 mod audit;
 mod calendar;
 mod catalog;
 mod dashboard;
+mod findings;
 mod prefs;
 mod registers;
 mod sign_in;
@@ -46,6 +48,19 @@ pub fn routes() -> Router<AppState> {
         .route("/users", get(users::list).post(users::add))
         .route("/users/new", get(users::new))
         .route("/users/{email}", get(users::show).post(users::update))
+        .route("/assessments", get(assessments::list))
+        .route("/assessments/{code}", get(assessments::show))
+        .route("/assessments/{code}/start", post(assessments::start))
+        .route("/assessments/{code}/complete", post(assessments::complete))
+        .route(
+            "/assessments/{code}/results",
+            post(assessments::record_result),
+        )
+        .route("/findings", get(findings::list).post(findings::add))
+        .route("/findings/new", get(findings::new))
+        .route("/findings/export.csv", get(findings::export_csv))
+        .route("/findings/{id}", get(findings::show))
+        .route("/findings/{id}/transition", post(findings::transition))
         .route("/audit", get(audit::browse))
         .route("/audit/export.csv", get(audit::export_csv))
         .route("/audit/export.json", get(audit::export_json))

@@ -247,6 +247,37 @@ impl Browser {
         self.request(Method::POST, path, Some(&f)).await
     }
 
+    /// POSTs a multipart form (with an optional file field `evidence`), the
+    /// anti-forgery token in the query string as the pages do.
+    pub async fn post_multipart(
+        &mut self,
+        path: &str,
+        fields: &[(&str, &str)],
+        file: Option<(&str, &[u8])>,
+    ) -> Response {
+        let token = self.csrf().await;
+        let mut form = reqwest::multipart::Form::new();
+        for (k, v) in fields {
+            form = form.text(k.to_string(), v.to_string());
+        }
+        if let Some((name, bytes)) = file {
+            form = form.part(
+                "evidence",
+                reqwest::multipart::Part::bytes(bytes.to_vec()).file_name(name.to_string()),
+            );
+        }
+        let res = self
+            .client
+            .post(format!("{}{path}?_csrf={token}", self.base))
+            .header("cookie", self.cookie_header())
+            .multipart(form)
+            .send()
+            .await
+            .unwrap();
+        self.keep(res.headers());
+        res
+    }
+
     /// The anti-forgery token shown on the account page.
     pub async fn csrf(&mut self) -> String {
         let (_, body) = self.page("/account").await;
