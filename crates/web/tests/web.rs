@@ -737,7 +737,14 @@ async fn the_openapi_document_lists_every_api_route_and_each_answers() {
             .replace("{email}", OFFICER)
             .replace("{id}", "EVAL-3.1");
         let (st, body) = b.api(Method::GET, &concrete, &token, None).await;
-        assert!(st == 200 || st == 403, "{concrete}: {st} {body}");
+        let routed = st == 200
+            || st == 403
+            || (st == 404
+                && !body["error"]["message"]
+                    .as_str()
+                    .unwrap_or("")
+                    .starts_with("no page at"));
+        assert!(routed, "{concrete}: {st} {body}");
     }
     assert_eq!(b.page("/healthz").await, (200, "ok".to_string()));
     let _ = hidden_value;

@@ -30,6 +30,16 @@ pub fn routes() -> Router<AppState> {
         .route("/assets/{code}", get(show_asset))
         .route("/users", get(list_users).post(add_user))
         .route("/users/{email}", get(show_user))
+        .route("/dashboard", get(dashboard_summary))
+        .route("/deadlines", get(deadlines))
+        .route("/findings", get(list_findings).post(add_finding))
+        .route("/findings/{id}", get(show_finding))
+        .route("/findings/{id}/transitions", post(transition_finding))
+        .route("/assessments", get(list_assessments))
+        .route("/assessments/{code}", get(show_assessment))
+        .route("/assessments/{code}/start", post(start_assessment))
+        .route("/assessments/{code}/results", post(record_result))
+        .route("/assessments/{code}/complete", post(complete_assessment))
         .route("/audit", get(audit))
         .route("/members", get(members))
         .route("/catalog/clauses", get(clauses))
@@ -305,4 +315,271 @@ async fn clause(State(s): State<AppState>, Path(id): Path<String>) -> ApiResult 
         .json()
     })?;
     ok(StatusCode::OK, c)
+}
+
+async fn dashboard_summary(State(s): State<AppState>, SignedIn(a): SignedIn) -> ApiResult {
+    let v = zilv_services::dashboard::summary(&s.store, &a.ctx(&s), s.params(), None)
+        .await
+        .map_err(err)?;
+    ok(StatusCode::OK, &v)
+}
+
+async fn deadlines(State(s): State<AppState>, SignedIn(a): SignedIn) -> ApiResult {
+    let v = zilv_services::dashboard::deadlines(&s.store, &a.ctx(&s), s.params(), None)
+        .await
+        .map_err(err)?;
+    ok(StatusCode::OK, &v)
+}
+
+#[derive(Debug, Deserialize)]
+struct FindingParams {
+    status: Option<String>,
+    severity: Option<String>,
+    system: Option<String>,
+    assessment: Option<String>,
+    #[serde(default)]
+    overdue: bool,
+    limit: Option<i64>,
+    offset: Option<i64>,
+}
+
+async fn list_findings(
+    State(s): State<AppState>,
+    SignedIn(a): SignedIn,
+    q: Result<Query<FindingParams>, axum::extract::rejection::QueryRejection>,
+) -> ApiResult {
+    let Query(q) = q.map_err(|e| {
+        AppError::new(
+            StatusCode::BAD_REQUEST,
+            format!("the query could not be read: {}", e.body_text()),
+        )
+        .json()
+    })?;
+    let query = zilv_services::findings::ListQuery {
+        org: None,
+        status: q.status,
+        severity: q.severity,
+        system: q.system,
+        assessment: q.assessment,
+        overdue: q.overdue,
+        limit: q.limit,
+        offset: q.offset,
+    };
+    let v = zilv_services::findings::list(&s.store, &a.ctx(&s), &query)
+        .await
+        .map_err(err)?;
+    ok(StatusCode::OK, &v)
+}
+
+/// A finding ID from the path; anything but a number is "not found".
+fn finding_id(
+    id: Result<Path<i64>, axum::extract::rejection::PathRejection>,
+) -> Result<i64, AppError> {
+    id.map(|Path(id)| id).map_err(|_| {
+        AppError::new(StatusCode::NOT_FOUND, "no such finding: IDs are numbers").json()
+    })
+}
+
+async fn show_finding(
+    State(s): State<AppState>,
+    SignedIn(a): SignedIn,
+    id: Result<Path<i64>, axum::extract::rejection::PathRejection>,
+) -> ApiResult {
+    let id = finding_id(id)?;
+    let v = zilv_services::findings::show(&s.store, &a.ctx(&s), None, id)
+        .await
+        .map_err(err)?;
+    ok(StatusCode::OK, &v)
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NewFinding {
+    system: String,
+    #[serde(default)]
+    assessment: Option<String>,
+    #[serde(default)]
+    asset: Option<String>,
+    title: String,
+    severity: String,
+    category: String,
+    risk_description: String,
+    recommendation: String,
+    owner: String,
+    #[serde(default)]
+    due_on: Option<String>,
+}
+
+async fn add_finding(
+    State(s): State<AppState>,
+    SignedIn(a): SignedIn,
+    ApiJson(b): ApiJson<NewFinding>,
+) -> ApiResult {
+    let input = zilv_services::findings::FindingInput {
+        system: b.system,
+        assessment: b.assessment,
+        asset: b.asset,
+        title: b.title,
+        severity: b.severity,
+        category: b.category,
+        risk_description: b.risk_description,
+        recommendation: b.recommendation,
+        owner: b.owner,
+        due_on: b.due_on,
+        ..Default::default()
+    };
+    let v = zilv_services::findings::add(
+        &s.store,
+        &a.ctx(&s),
+        &zilv_domain::RemediationPolicy::default(),
+        &input,
+    )
+    .await
+    .map_err(err)?;
+    ok(StatusCode::CREATED, &v)
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Transition {
+    action: String,
+    #[serde(default)]
+    reason: String,
+    #[serde(default)]
+    approver: String,
+    #[serde(default)]
+    accepted_until: Option<String>,
+    /// Evidence file: its name and its bytes in base64.
+    #[serde(default)]
+    evidence_name: Option<String>,
+    #[serde(default)]
+    evidence_base64: Option<String>,
+}
+
+async fn transition_finding(
+    State(s): State<AppState>,
+    SignedIn(a): SignedIn,
+    id: Result<Path<i64>, axum::extract::rejection::PathRejection>,
+    ApiJson(b): ApiJson<Transition>,
+) -> ApiResult {
+    let id = finding_id(id)?;
+    let evidence = match (b.evidence_name, b.evidence_base64) {
+        (Some(name), Some(data)) => {
+            let bytes =
+                base64::Engine::decode(&base64::engine::general_purpose::STANDARD, data.trim())
+                    .map_err(|e| {
+                        AppError::new(
+                            StatusCode::UNPROCESSABLE_ENTITY,
+                            format!("evidence_base64: {e}"),
+                        )
+                        .json()
+                    })?;
+            Some(zilv_services::files::Upload { name, bytes })
+        }
+        (None, None) => None,
+        _ => {
+            return Err(AppError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "evidence_name and evidence_base64 go together",
+            )
+            .json())
+        }
+    };
+    let input = zilv_services::findings::TransitionInput {
+        org: None,
+        id,
+        action: b.action,
+        note: b.reason.clone(),
+        reason: b.reason,
+        approver: b.approver,
+        accepted_until: b.accepted_until,
+        evidence,
+    };
+    let v = zilv_services::findings::transition_finding(
+        &s.store,
+        &a.ctx(&s),
+        &zilv_domain::RemediationPolicy::default(),
+        &input,
+    )
+    .await
+    .map_err(err)?;
+    ok(StatusCode::OK, &v)
+}
+
+async fn list_assessments(State(s): State<AppState>, SignedIn(a): SignedIn) -> ApiResult {
+    let v = zilv_services::assessments::list(&s.store, &a.ctx(&s), None)
+        .await
+        .map_err(err)?;
+    ok(StatusCode::OK, &v)
+}
+
+async fn show_assessment(
+    State(s): State<AppState>,
+    SignedIn(a): SignedIn,
+    Path(code): Path<String>,
+) -> ApiResult {
+    let ctx = a.ctx(&s);
+    let v = zilv_services::assessments::show(&s.store, &ctx, None, &code)
+        .await
+        .map_err(err)?;
+    let problems = zilv_services::assessments::start_problems(&s.store, &ctx, None, &code)
+        .await
+        .map_err(err)?;
+    ok(
+        StatusCode::OK,
+        &json!({ "assessment": v, "start_problems": problems }),
+    )
+}
+
+async fn start_assessment(
+    State(s): State<AppState>,
+    SignedIn(a): SignedIn,
+    Path(code): Path<String>,
+) -> ApiResult {
+    let v = zilv_services::assessments::start(&s.store, &a.ctx(&s), None, &code)
+        .await
+        .map_err(err)?;
+    ok(StatusCode::OK, &v)
+}
+
+async fn complete_assessment(
+    State(s): State<AppState>,
+    SignedIn(a): SignedIn,
+    Path(code): Path<String>,
+) -> ApiResult {
+    let v = zilv_services::assessments::complete(&s.store, &a.ctx(&s), None, &code)
+        .await
+        .map_err(err)?;
+    ok(StatusCode::OK, &v)
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ItemResult {
+    item: String,
+    result: String,
+    #[serde(default)]
+    reason: String,
+    #[serde(default)]
+    notes: String,
+}
+
+async fn record_result(
+    State(s): State<AppState>,
+    SignedIn(a): SignedIn,
+    Path(code): Path<String>,
+    ApiJson(b): ApiJson<ItemResult>,
+) -> ApiResult {
+    let input = zilv_services::assessments::ResultInput {
+        org: None,
+        code,
+        item: b.item,
+        result: b.result,
+        reason: b.reason,
+        notes: b.notes,
+    };
+    let v = zilv_services::assessments::record_result(&s.store, &a.ctx(&s), &input)
+        .await
+        .map_err(err)?;
+    ok(StatusCode::OK, &v)
 }

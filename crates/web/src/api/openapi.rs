@@ -124,6 +124,24 @@ fn schemas() -> Value {
             "display_name": { "type": "string" },
             "role": { "type": "string" }
         }), &["email", "role"]),
+        "NewFinding": s(json!({
+            "system": { "type": "string" }, "assessment": { "type": "string" }, "asset": { "type": "string" },
+            "title": { "type": "string" },
+            "severity": { "type": "string", "enum": ["critical", "high", "medium", "low", "info"] },
+            "category": { "type": "string", "description": "clause ID, e.g. EVAL-4.1.3.1" },
+            "risk_description": { "type": "string" }, "recommendation": { "type": "string" },
+            "owner": { "type": "string" }, "due_on": { "type": "string", "format": "date" }
+        }), &["system", "title", "severity", "category", "risk_description", "recommendation", "owner"]),
+        "Transition": s(json!({
+            "action": { "type": "string" }, "reason": { "type": "string" }, "approver": { "type": "string" },
+            "accepted_until": { "type": "string", "format": "date" },
+            "evidence_name": { "type": "string" }, "evidence_base64": { "type": "string", "contentEncoding": "base64" }
+        }), &["action"]),
+        "ItemResult": s(json!({
+            "item": { "type": "string", "description": "EVAL-4.1.x.y" },
+            "result": { "type": "string", "enum": ["satisfied", "not_satisfied", "not_applicable"] },
+            "reason": { "type": "string" }, "notes": { "type": "string" }
+        }), &["item", "result"]),
         "Error": { "type": "object", "properties": { "error": { "type": "object", "properties": {
             "status": { "type": "integer" }, "message": { "type": "string" } } } } }
     })
