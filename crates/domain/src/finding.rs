@@ -76,6 +76,17 @@ const STATUSES: &[(FindingStatus, &str)] = &[
 ];
 
 impl FindingStatus {
+    /// Every status, in workflow order.
+    pub const ALL: [FindingStatus; 7] = [
+        FindingStatus::Open,
+        FindingStatus::InRemediation,
+        FindingStatus::Resolved,
+        FindingStatus::ClosedFixed,
+        FindingStatus::RiskAccepted,
+        FindingStatus::FalsePositive,
+        FindingStatus::Reactivated,
+    ];
+
     pub fn parse(field: &str, value: &str) -> Result<Self, InvalidInput> {
         parse_name(field, value.trim(), STATUSES)
     }
