@@ -50,6 +50,9 @@ pub enum Command {
     User(UserCmd),
     /// Serve the web application, the REST API and /healthz.
     Serve(ServeArgs),
+    /// Threat-intelligence indicators against DNS and connection logs (EVAL-4.1.2.3).
+    #[command(subcommand)]
+    Ioc(crate::commands::ioc::IocCmd),
 }
 
 #[derive(Debug, Subcommand)]

@@ -2,6 +2,7 @@
 mod audit;
 mod catalog;
 mod init;
+pub(crate) mod ioc;
 mod records;
 mod serve;
 mod users;
@@ -23,6 +24,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Audit(cmd) => audit::run(&cli, cmd).await,
         Command::User(cmd) => users::run(&cli, cmd).await,
         Command::Serve(args) => serve::run(&cli, args).await,
+        Command::Ioc(cmd) => ioc::run(cmd),
     }
 }
 

@@ -1,0 +1,263 @@
+//! Normal forms of domains, addresses, ranges and URLs, shared by feeds,
+//! logs and the matcher so that both sides compare alike.
+use std::borrow::Cow;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+
+/// A domain in lower-case ASCII without a trailing dot; internationalised
+/// labels become punycode (`bücher.example` → `xn--bcher-kva.example`).
+/// Refuses empty names, over-long names or labels, and characters outside
+/// letters, digits, `-` and `_`.
+pub fn domain(s: &str) -> Result<String, String> {
+    let t = s.trim();
+    let t = t.strip_suffix('.').unwrap_or(t);
+    if t.is_empty() {
+        return Err("empty domain".into());
+    }
+    let ascii = if t.is_ascii() && !t.contains("xn--") && !t.contains("XN--") {
+        t.to_ascii_lowercase()
+    } else {
+        idna::domain_to_ascii(t)
+            .map_err(|_| format!("{t:?} is not a valid internationalised domain name"))?
+    };
+    check_ascii_domain(&ascii)?;
+    Ok(ascii)
+}
+
+fn check_ascii_domain(d: &str) -> Result<(), String> {
+    if d.len() > 253 {
+        return Err(format!("domain longer than 253 characters ({})", d.len()));
+    }
+    for label in d.split('.') {
+        if label.is_empty() {
+            return Err(format!("{d:?} has an empty label"));
+        }
+        if label.len() > 63 {
+            return Err(format!("{d:?} has a label longer than 63 characters"));
+        }
+        if let Some(c) = label
+            .chars()
+            .find(|c| !(c.is_ascii_alphanumeric() || *c == '-' || *c == '_'))
+        {
+            return Err(format!("{d:?} contains {c:?}, not allowed in a domain"));
+        }
+    }
+    Ok(())
+}
+
+/// The form of a name seen in a log used for lookup: borrowed when it is
+/// already lower-case ASCII without a trailing dot, else converted. `None`
+/// when the name cannot be a domain at all (then it cannot match).
+pub fn observed_domain(s: &str) -> Option<Cow<'_, str>> {
+    let t = s.strip_suffix('.').unwrap_or(s);
+    if t.is_empty() {
+        return None;
+    }
+    let b = t.as_bytes();
+    if b.iter().all(|c| c.is_ascii() && !c.is_ascii_uppercase()) {
+        if t.contains("xn--") {
+            return idna::domain_to_ascii(t).ok().map(Cow::Owned);
+        }
+        return Some(Cow::Borrowed(t));
+    }
+    if t.is_ascii() && !t.contains("xn--") && !t.contains("XN--") {
+        return Some(Cow::Owned(t.to_ascii_lowercase()));
+    }
+    idna::domain_to_ascii(t).ok().map(Cow::Owned)
+}
+
+/// An IP address in any of the usual text forms, `[v6]` brackets allowed.
+pub fn ip(s: &str) -> Option<IpAddr> {
+    let t = s.trim();
+    let t = t
+        .strip_prefix('[')
+        .and_then(|x| x.strip_suffix(']'))
+        .unwrap_or(t);
+    t.parse().ok()
+}
+
+/// A range of addresses with its host bits cleared.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Cidr {
+    pub addr: IpAddr,
+    pub len: u8,
+}
+
+impl Cidr {
+    /// Parses `addr/len`; host bits are cleared (`10.1.2.3/8` is `10.0.0.0/8`).
+    pub fn parse(s: &str) -> Result<Cidr, String> {
+        let (a, l) = s
+            .trim()
+            .split_once('/')
+            .ok_or_else(|| format!("{s:?} is not a range (ADDRESS/LENGTH)"))?;
+        let addr = ip(a).ok_or_else(|| format!("{a:?} is not an IP address"))?;
+        let len: u8 = l
+            .parse()
+            .map_err(|_| format!("{l:?} is not a prefix length"))?;
+        let max = if addr.is_ipv4() { 32 } else { 128 };
+        if len > max {
+            return Err(format!("prefix length {len} is over {max}"));
+        }
+        Ok(Cidr {
+            addr: mask(addr, len),
+            len,
+        })
+    }
+
+    pub fn contains(&self, a: IpAddr) -> bool {
+        a.is_ipv4() == self.addr.is_ipv4() && mask(a, self.len) == self.addr
+    }
+}
+
+impl std::fmt::Display for Cidr {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}/{}", self.addr, self.len)
+    }
+}
+
+/// `a` with all but its first `len` bits cleared.
+pub fn mask(a: IpAddr, len: u8) -> IpAddr {
+    match a {
+        IpAddr::V4(v) => IpAddr::V4(Ipv4Addr::from(mask32(u32::from(v), len))),
+        IpAddr::V6(v) => IpAddr::V6(Ipv6Addr::from(mask128(u128::from(v), len))),
+    }
+}
+
+pub(crate) fn mask32(v: u32, len: u8) -> u32 {
+    if len == 0 {
+        0
+    } else {
+        v & (u32::MAX << (32 - u32::from(len.min(32))))
+    }
+}
+
+pub(crate) fn mask128(v: u128, len: u8) -> u128 {
+    if len == 0 {
+        0
+    } else {
+        v & (u128::MAX << (128 - u32::from(len.min(128))))
+    }
+}
+
+/// A URL in the form used for comparison: `host[:port]/path[?query]`. The
+/// scheme is dropped (logs rarely carry it) after its default port is
+/// removed (80 for `http` or no scheme, 443 for `https`); the host is
+/// lower-cased and internationalised names become punycode; user
+/// information and the fragment are dropped; an empty path becomes `/`.
+pub fn url(s: &str) -> Result<String, String> {
+    let t = s.trim();
+    if t.is_empty() {
+        return Err("empty URL".into());
+    }
+    let (scheme, rest) = match t.find("://") {
+        Some(i) => (t[..i].to_ascii_lowercase(), &t[i + 3..]),
+        None => (String::new(), t),
+    };
+    let default_port = match scheme.as_str() {
+        "https" => "443",
+        "" | "http" => "80",
+        "ftp" => "21",
+        _ => "",
+    };
+    let cut = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let (authority, path) = rest.split_at(cut);
+    let authority = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+    let (host, port) = split_host_port(authority);
+    if host.is_empty() {
+        return Err(format!("{t:?} has no host"));
+    }
+    let host = match ip(host) {
+        Some(IpAddr::V6(v)) => format!("[{v}]"),
+        Some(IpAddr::V4(v)) => v.to_string(),
+        None => domain(host).map_err(|e| format!("URL host: {e}"))?,
+    };
+    let path = path.split('#').next().unwrap_or("");
+    let mut out = host;
+    if let Some(p) = port {
+        if p != default_port {
+            if p.is_empty() || !p.bytes().all(|b| b.is_ascii_digit()) {
+                return Err(format!("{t:?} has a bad port {p:?}"));
+            }
+            out.push(':');
+            out.push_str(p);
+        }
+    }
+    if !path.starts_with('/') {
+        out.push('/');
+    }
+    out.push_str(path);
+    Ok(out)
+}
+
+fn split_host_port(authority: &str) -> (&str, Option<&str>) {
+    if let Some(rest) = authority.strip_prefix('[') {
+        if let Some(end) = rest.find(']') {
+            let host = &authority[..end + 2];
+            let port = rest[end + 1..].strip_prefix(':');
+            return (host, port);
+        }
+        return (authority, None);
+    }
+    match authority.rsplit_once(':') {
+        Some((h, p)) if !h.contains(':') => (h, Some(p)),
+        _ => (authority, None),
+    }
+}
+
+/// Undoes the usual defanging of shared indicators: `hxxp` → `http`,
+/// `[.]`, `(.)` and `[dot]` → `.`, `[:]` → `:`.
+pub fn refang(s: &str) -> Cow<'_, str> {
+    if !s.contains(['[', '(']) && !s.starts_with("hxxp") && !s.starts_with("HXXP") {
+        return Cow::Borrowed(s);
+    }
+    let mut t = s
+        .replace("[.]", ".")
+        .replace("(.)", ".")
+        .replace("[dot]", ".")
+        .replace("[:]", ":");
+    if t.get(..4).is_some_and(|h| h.eq_ignore_ascii_case("hxxp")) {
+        t.replace_range(..4, "http");
+    }
+    Cow::Owned(t)
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[test]
+    fn domains_are_lowercase_ascii_without_trailing_dot() {
+        assert_eq!(domain("Evil.Example.").unwrap(), "evil.example");
+        assert_eq!(domain("bücher.example").unwrap(), "xn--bcher-kva.example");
+        assert!(domain("bad domain.example").is_err());
+        assert!(domain("a..b").is_err());
+        assert_eq!(
+            observed_domain("WWW.Evil.Example.").unwrap(),
+            "www.evil.example"
+        );
+    }
+
+    #[test]
+    fn urls_drop_scheme_default_port_and_fragment() {
+        assert_eq!(
+            url("HTTP://Evil.Example:80/a?b#c").unwrap(),
+            "evil.example/a?b"
+        );
+        assert_eq!(url("https://evil.example:443").unwrap(), "evil.example/");
+        assert_eq!(
+            url("https://evil.example:8443/x").unwrap(),
+            "evil.example:8443/x"
+        );
+        assert_eq!(url("http://[2001:DB8::1]:80/x").unwrap(), "[2001:db8::1]/x");
+        assert_eq!(url("evil.example/x").unwrap(), "evil.example/x");
+    }
+
+    #[test]
+    fn ranges_clear_host_bits() {
+        assert_eq!(Cidr::parse("10.1.2.3/8").unwrap().to_string(), "10.0.0.0/8");
+        assert!(Cidr::parse("10.0.0.0/33").is_err());
+        assert!(Cidr::parse("2001:db8::/32")
+            .unwrap()
+            .contains(ip("2001:db8:1::5").unwrap()));
+    }
+}

@@ -1,0 +1,341 @@
+//! Scanning logs in bounded memory on all cores: one reader thread per file
+//! being read cuts it into line batches, worker threads parse and match
+//! them, and the calling thread puts each file's results back in line
+//! order, aggregates them and hands every hit to the caller's sink.
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
+use std::sync::{Arc, Mutex};
+
+use serde::Serialize;
+
+use crate::batches::{read_file, Batch};
+use crate::error::Error;
+use crate::hit::{Aggregate, Aggregator, Hit, HitView};
+use crate::input::{self, Progress};
+use crate::logs::{self, LogFormat, Outcome, Record};
+use crate::matcher::{match_record, observed_text};
+use crate::set::{IndicatorSet, LoadReport};
+
+/// How many malformed-record reasons a summary keeps.
+pub const KEPT_MALFORMED: usize = 10;
+
+/// How to scan.
+#[derive(Clone, Default)]
+pub struct ScanOptions {
+    /// The format of every log; `None` detects each file's format.
+    pub format: Option<LogFormat>,
+    /// Worker threads; 0 uses every core.
+    pub threads: usize,
+    /// Receives the number of raw bytes read, for a progress display.
+    pub progress: Option<Progress>,
+    /// Size of the line batches handed to workers (default 1 MiB).
+    pub batch_bytes: usize,
+}
+
+/// What a scan read and found.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct ScanSummary {
+    pub files: Vec<FileSummary>,
+    /// Records parsed.
+    pub records: u64,
+    /// Lines without a record (blank lines, other event types, non-query
+    /// BIND lines).
+    pub skipped: u64,
+    /// Lines that could not be read as a record of their format.
+    pub malformed: u64,
+    /// The first [`KEPT_MALFORMED`] as `file:line: reason`.
+    pub malformed_examples: Vec<String>,
+    /// Hits: pairs of a log record and a matching indicator.
+    pub hits: u64,
+    /// Distinct (indicator, internal host) pairs.
+    pub pairs: u64,
+    pub indicators: LoadReport,
+}
+
+/// What one log file gave.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct FileSummary {
+    pub path: String,
+    pub format: String,
+    pub records: u64,
+    pub skipped: u64,
+    pub malformed: u64,
+    pub hits: u64,
+}
+
+/// The summary and the aggregates of a scan.
+#[derive(Debug, Clone)]
+pub struct ScanOutcome {
+    pub summary: ScanSummary,
+    pub aggregates: Vec<Aggregate>,
+}
+
+/// The formats of `paths`, detected unless `format` is given.
+pub fn resolve_formats(
+    paths: &[PathBuf],
+    format: Option<&LogFormat>,
+) -> Result<Vec<LogFormat>, Error> {
+    paths
+        .iter()
+        .map(|p| {
+            let head = input::head(p, 64 * 1024)?;
+            match format {
+                Some(f) => Ok(f.clone()),
+                None => logs::detect(p, &head).ok_or_else(|| {
+                    Error::malformed(
+                        p,
+                        1,
+                        "cannot tell the log format (expected Zeek TSV or JSON, Suricata eve.json, a BIND query log or CSV); name it with a log format option",
+                    )
+                }),
+            }
+        })
+        .collect()
+}
+
+/// Scans `paths` against `set`, calling `sink` with every hit: the hits of
+/// one file in line order (files read at once interleave by batch).
+pub fn scan(
+    paths: &[PathBuf],
+    set: &IndicatorSet,
+    opts: &ScanOptions,
+    sink: &mut dyn FnMut(&HitView<'_>) -> Result<(), Error>,
+) -> Result<ScanOutcome, Error> {
+    let formats = resolve_formats(paths, opts.format.as_ref())?;
+    let names: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+    let threads = if opts.threads == 0 {
+        std::thread::available_parallelism().map_or(2, usize::from)
+    } else {
+        opts.threads
+    };
+    let batch_bytes = if opts.batch_bytes == 0 {
+        1 << 20
+    } else {
+        opts.batch_bytes
+    };
+    let mut summary = ScanSummary {
+        files: names
+            .iter()
+            .zip(&formats)
+            .map(|(p, f)| FileSummary {
+                path: p.clone(),
+                format: f.to_string(),
+                ..FileSummary::default()
+            })
+            .collect(),
+        indicators: set.report().clone(),
+        ..ScanSummary::default()
+    };
+    let mut agg = Aggregator::default();
+    let abort = AtomicBool::new(false);
+    let next_file = AtomicUsize::new(0);
+    let mut failure: Option<Error> = None;
+
+    std::thread::scope(|s| {
+        let (work_tx, work_rx) = sync_channel::<Batch>(threads * 2);
+        let (res_tx, res_rx) = sync_channel::<Msg>(threads * 4);
+        let work_rx = Arc::new(Mutex::new(work_rx));
+        for _ in 0..threads.min(paths.len()) {
+            let (work_tx, res_tx) = (work_tx.clone(), res_tx.clone());
+            let (abort, next_file, formats) = (&abort, &next_file, &formats);
+            let progress = opts.progress.clone();
+            s.spawn(move || loop {
+                let i = next_file.fetch_add(1, Ordering::SeqCst);
+                if i >= paths.len() || abort.load(Ordering::Relaxed) {
+                    break;
+                }
+                let r = read_file(
+                    i,
+                    &paths[i],
+                    &formats[i],
+                    batch_bytes,
+                    progress.clone(),
+                    &work_tx,
+                    abort,
+                );
+                if let Err(e) = r {
+                    let _ = res_tx.send(Msg::Fatal(e));
+                    break;
+                }
+            });
+        }
+        drop(work_tx);
+        for _ in 0..threads {
+            let (work_rx, res_tx) = (Arc::clone(&work_rx), res_tx.clone());
+            let (abort, formats) = (&abort, &formats);
+            s.spawn(move || work(set, formats, &work_rx, &res_tx, abort));
+        }
+        drop(res_tx);
+        let mut pending: Vec<(u64, BTreeMap<u64, Done>)> = vec![(0, BTreeMap::new()); paths.len()];
+        for msg in res_rx {
+            if failure.is_some() {
+                continue;
+            }
+            let done = match msg {
+                Msg::Fatal(e) => {
+                    failure = Some(e);
+                    abort.store(true, Ordering::Relaxed);
+                    continue;
+                }
+                Msg::Done(d) => d,
+            };
+            let (next, waiting) = &mut pending[done.file];
+            waiting.insert(done.seq, done);
+            while let Some(d) = waiting.remove(next) {
+                *next += 1;
+                if let Err(e) = emit(d, set, &names, &mut summary, &mut agg, sink) {
+                    failure = Some(e);
+                    abort.store(true, Ordering::Relaxed);
+                    break;
+                }
+            }
+        }
+    });
+    if let Some(e) = failure {
+        return Err(e);
+    }
+    let aggregates = agg.finish();
+    summary.pairs = aggregates.len() as u64;
+    Ok(ScanOutcome {
+        summary,
+        aggregates,
+    })
+}
+
+fn emit(
+    d: Done,
+    set: &IndicatorSet,
+    names: &[String],
+    summary: &mut ScanSummary,
+    agg: &mut Aggregator,
+    sink: &mut dyn FnMut(&HitView<'_>) -> Result<(), Error>,
+) -> Result<(), Error> {
+    let f = &mut summary.files[d.file];
+    f.records += d.records;
+    f.skipped += d.skipped;
+    f.malformed += d.malformed;
+    f.hits += d.hits.len() as u64;
+    summary.records += d.records;
+    summary.skipped += d.skipped;
+    summary.malformed += d.malformed;
+    summary.hits += d.hits.len() as u64;
+    for (line, reason) in d.examples {
+        if summary.malformed_examples.len() < KEPT_MALFORMED {
+            summary
+                .malformed_examples
+                .push(format!("{}:{line}: {reason}", names[d.file]));
+        }
+    }
+    for hit in &d.hits {
+        agg.add(hit);
+        sink(&HitView::new(hit, set.get(hit.indicator), &names[d.file]))?;
+    }
+    Ok(())
+}
+
+/// What a worker made of one batch.
+#[derive(Clone)]
+struct Done {
+    file: usize,
+    seq: u64,
+    records: u64,
+    skipped: u64,
+    malformed: u64,
+    examples: Vec<(u64, String)>,
+    hits: Vec<Hit>,
+}
+
+enum Msg {
+    Done(Done),
+    Fatal(Error),
+}
+
+fn work(
+    set: &IndicatorSet,
+    formats: &[LogFormat],
+    rx: &Mutex<Receiver<Batch>>,
+    tx: &SyncSender<Msg>,
+    abort: &AtomicBool,
+) {
+    let urls = set.has_urls();
+    let mut matched = Vec::new();
+    loop {
+        let batch = match rx.lock() {
+            Ok(guard) => match guard.recv() {
+                Ok(b) => b,
+                Err(_) => return,
+            },
+            Err(_) => return,
+        };
+        if abort.load(Ordering::Relaxed) {
+            continue;
+        }
+        let mut d = Done {
+            file: batch.file,
+            seq: batch.seq,
+            records: 0,
+            skipped: 0,
+            malformed: 0,
+            examples: Vec::new(),
+            hits: Vec::new(),
+        };
+        let format = &formats[batch.file];
+        let mut rec = Record::default();
+        let mut line_no = batch.first_line;
+        // Checked once for the batch; a batch with bad bytes is checked
+        // line by line so that only those lines are malformed.
+        let text = std::str::from_utf8(&batch.data).ok();
+        let data = batch.data.as_slice();
+        let mut pos = 0;
+        while pos < data.len() {
+            let end = memchr::memchr(b'\n', &data[pos..]).map_or(data.len(), |i| pos + i);
+            let (a, b) = (pos, end);
+            pos = end + 1;
+            let line = match text {
+                Some(t) => Ok(&t[a..b]),
+                None => std::str::from_utf8(&data[a..b]),
+            };
+            let outcome = match line {
+                Ok(line) => logs::parse_line(format, &batch.ctx, line, &mut rec, urls),
+                Err(e) => Outcome::Malformed(format!(
+                    "not UTF-8 (byte {} of the line)",
+                    e.valid_up_to() + 1
+                )),
+            };
+            match outcome {
+                Outcome::Record => {
+                    d.records += 1;
+                    match_record(set, &rec, &mut matched);
+                    if !matched.is_empty() {
+                        let time = rec.parsed_time();
+                        for (id, i) in &matched {
+                            let o = &rec.obs[*i];
+                            d.hits.push(Hit {
+                                time,
+                                internal_host: rec.client,
+                                field: o.field,
+                                observed: observed_text(&o.value),
+                                indicator: *id,
+                                file: batch.file,
+                                line: line_no,
+                            });
+                        }
+                    }
+                }
+                Outcome::Skip => d.skipped += 1,
+                Outcome::Malformed(reason) => {
+                    d.malformed += 1;
+                    if d.examples.len() < KEPT_MALFORMED {
+                        d.examples.push((line_no, reason));
+                    }
+                }
+            }
+            line_no += 1;
+        }
+        if tx.send(Msg::Done(d)).is_err() {
+            return;
+        }
+    }
+}
