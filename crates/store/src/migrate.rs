@@ -48,6 +48,12 @@ pub const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0003_assessments.sql"),
         postgres: include_str!("../migrations/postgres/0003_assessments.sql"),
     },
+    Migration {
+        version: 5,
+        name: "ioc_reviews",
+        sqlite: include_str!("../migrations/sqlite/0005_ioc_reviews.sql"),
+        postgres: include_str!("../migrations/postgres/0005_ioc_reviews.sql"),
+    },
 ];
 
 const LEDGER: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (
