@@ -5,6 +5,7 @@ pub mod assets;
 pub mod audit;
 pub mod auth;
 mod context;
+pub mod ioc_reviews;
 pub mod orgs;
 pub mod password;
 pub mod setup;
