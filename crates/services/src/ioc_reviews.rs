@@ -14,18 +14,19 @@ use std::time::Instant;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
-use zilv_domain::{AssessmentItem, AssessmentStatus, InvalidInput, RemediationPolicy, Role, Severity};
+use zilv_domain::{AssessmentItem, AssessmentStatus, InvalidInput, RemediationPolicy, Severity};
 use zilv_ioc::input::Progress;
 use zilv_ioc::{IndicatorFormat, IndicatorSet, Kind, LogFormat, ScanOptions, ScanOutcome};
 use zilv_store::assessments::{self, Assessment};
 use zilv_store::findings::{self, Change, NewFinding};
 use zilv_store::ioc_reviews::{self, AggregateRow, FileDigest, NewReview, Review};
-use zilv_store::orgs::{self, Org};
+use zilv_store::orgs::Org;
 use zilv_store::systems::{self, System};
 use zilv_store::{Conn, Store};
 
+use crate::access::{scope, Permission};
+use crate::assessments::visible;
 use crate::audit::record_value;
-use crate::orgs::resolve;
 use crate::{Ctx, Result, ServiceError};
 
 /// The assessment item a review belongs to.
@@ -66,6 +67,8 @@ pub struct ReviewOptions {
     pub valid_at: Option<DateTime<Utc>>,
     /// Receives the bytes read, for a progress display.
     pub progress: Option<Progress>,
+    /// Target dates of the findings by severity.
+    pub policy: RemediationPolicy,
 }
 
 /// A stored review with its aggregates.
@@ -76,9 +79,10 @@ pub struct ReviewReport {
     pub aggregates: Vec<AggregateRow>,
 }
 
-/// Who may review: the security officer, and an assessor on the
-/// assessment's team. Another organisation's assessment, or one whose team
-/// the assessor is not on, is "not found".
+/// Who may review: those who record results of the assessment (the
+/// security officer, an assessor on its team); those who view assessments
+/// see the reviews. Another organisation's assessment, or one whose team the
+/// assessor is not on, is "not found".
 async fn assessment_for(
     conn: &mut Conn,
     ctx: &Ctx,
@@ -86,43 +90,20 @@ async fn assessment_for(
     code: &str,
     write: bool,
 ) -> Result<(Org, Assessment)> {
-    let not_found = || ServiceError::NotFound {
-        what: "assessment",
-        key: code.to_string(),
+    let org = if write {
+        ctx.require(Permission::EditFindings)?;
+        scope(conn, ctx, org, Permission::RecordResults).await
+    } else {
+        scope(conn, ctx, org, Permission::ViewAssessments).await
     };
-    let org = match &ctx.principal {
-        None => resolve(conn, org).await?,
-        Some(p) => {
-            if org.is_some_and(|c| c != p.org_code) {
-                return Err(not_found());
-            }
-            orgs::by_id(conn, p.org_id).await?.ok_or_else(not_found)?
-        }
-    };
-    let a = assessments::by_code(conn, org.id, code)
-        .await?
-        .ok_or_else(not_found)?;
-    if let Some(p) = &ctx.principal {
-        match p.role {
-            Role::SecurityOfficer => {}
-            Role::Assessor => {
-                if !assessments::has_member_user(conn, org.id, a.id, p.user_id).await? {
-                    return Err(not_found());
-                }
-            }
-            other => {
-                return Err(ServiceError::Forbidden(format!(
-                    "the role {} may not review network logs of assessments",
-                    other.as_str()
-                )))
-            }
-        }
-        if write && !p.may_write {
-            return Err(ServiceError::Forbidden(
-                "a read-only API token may not record a review".into(),
-            ));
-        }
-    }
+    let org = org.map_err(|e| match e {
+        ServiceError::NotFound { .. } => ServiceError::NotFound {
+            what: "assessment",
+            key: code.to_string(),
+        },
+        other => other,
+    })?;
+    let a = visible(conn, ctx, org.id, code).await?;
     Ok((org, a))
 }
 
@@ -357,6 +338,7 @@ pub async fn review(
     logs: &[ReviewFile],
     opts: &ReviewOptions,
 ) -> Result<ReviewReport> {
+    opts.policy.check()?;
     if indicators.is_empty() {
         return Err(InvalidInput::new("indicators", "name at least one indicator file").into());
     }
@@ -436,7 +418,7 @@ pub async fn review(
         },
     )
     .await?;
-    let policy = RemediationPolicy::default();
+    let policy = opts.policy;
     for (row, kind, fp) in &mut rows {
         if row.finding_id.is_none() {
             let (title, risk, recommendation) = finding_text(row);
