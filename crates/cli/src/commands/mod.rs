@@ -3,6 +3,7 @@ mod audit;
 mod catalog;
 mod init;
 pub(crate) mod ioc;
+mod ioc_review;
 mod records;
 mod serve;
 mod users;
@@ -24,7 +25,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Audit(cmd) => audit::run(&cli, cmd).await,
         Command::User(cmd) => users::run(&cli, cmd).await,
         Command::Serve(args) => serve::run(&cli, args).await,
-        Command::Ioc(cmd) => ioc::run(cmd),
+        Command::Ioc(cmd) => ioc::run(&cli, cmd).await,
     }
 }
 
