@@ -164,6 +164,9 @@ async fn csrf_given(req: Request) -> Result<(Option<String>, Request), AppError>
     if let Some(h) = req.headers().get(CSRF_HEADER) {
         return Ok((h.to_str().ok().map(str::to_string), req));
     }
+    if let Some(token) = multipart_csrf(&req) {
+        return Ok((token, req));
+    }
     let is_form = req
         .headers()
         .get(header::CONTENT_TYPE)
@@ -188,6 +191,31 @@ async fn csrf_given(req: Request) -> Result<(Option<String>, Request), AppError>
                 .map(|(_, v)| v)
         });
     Ok((token, Request::from_parts(parts, Body::from(bytes))))
+}
+
+/// For a `multipart/form-data` request (a file upload, whose body is not
+/// read here): `Some` with the `_csrf` query parameter, if any. `None` for
+/// other requests. The caller compares it in constant time.
+fn multipart_csrf(req: &Request) -> Option<Option<String>> {
+    let multipart = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("multipart/form-data"));
+    if !multipart {
+        return None;
+    }
+    let query = req.uri().query().unwrap_or("");
+    Some(
+        serde_urlencoded::from_str::<Vec<(String, String)>>(query)
+            .ok()
+            .and_then(|pairs| {
+                pairs
+                    .into_iter()
+                    .find(|(k, _)| k == CSRF_FIELD)
+                    .map(|(_, v)| v)
+            }),
+    )
 }
 
 /// The signed-in caller; without one, a page request goes to the sign-in

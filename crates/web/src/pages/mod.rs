@@ -4,6 +4,7 @@ mod audit;
 mod calendar;
 mod catalog;
 mod dashboard;
+mod ioc_reviews;
 mod prefs;
 mod registers;
 mod sign_in;
@@ -46,6 +47,12 @@ pub fn routes() -> Router<AppState> {
         .route("/users", get(users::list).post(users::add))
         .route("/users/new", get(users::new))
         .route("/users/{email}", get(users::show).post(users::update))
+        .route(
+            "/ioc-reviews/{assessment}",
+            get(ioc_reviews::list).post(ioc_reviews::create),
+        )
+        .route("/ioc-reviews/{assessment}/new", get(ioc_reviews::new))
+        .route("/ioc-reviews/{assessment}/{id}", get(ioc_reviews::show))
         .route("/audit", get(audit::browse))
         .route("/audit/export.csv", get(audit::export_csv))
         .route("/audit/export.json", get(audit::export_json))
