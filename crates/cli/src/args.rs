@@ -53,6 +53,25 @@ pub enum Command {
     /// Threat-intelligence indicators against DNS and connection logs (EVAL-4.1.2.3).
     #[command(subcommand)]
     Ioc(crate::commands::ioc::IocCmd),
+    /// Assessment plans and their approval (EVAL-2).
+    #[command(subcommand)]
+    Plan(crate::lifecycle_args::PlanCmd),
+    /// Assessors, qualifications and confidentiality agreements (EVAL-7).
+    #[command(subcommand)]
+    Assessor(crate::lifecycle_args::AssessorCmd),
+    /// Security assessments (EVAL-4, EVAL-5).
+    #[command(subcommand)]
+    Assessment(crate::lifecycle_args::AssessmentCmd),
+    /// Findings and their remediation (EVAL-8).
+    #[command(subcommand)]
+    Finding(crate::lifecycle_args::FindingCmd),
+    /// Social-engineering drills (EVAL-6).
+    #[command(subcommand)]
+    Drill(crate::lifecycle_args::DrillCmd),
+    /// What is overdue and due: findings, drills, the plan, systems.
+    Dashboard(crate::lifecycle_args::DashboardArgs),
+    /// Fill a fresh data directory with a demonstration company.
+    Demo(crate::lifecycle_args::DemoArgs),
 }
 
 #[derive(Debug, Subcommand)]
