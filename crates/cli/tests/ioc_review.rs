@@ -155,7 +155,10 @@ fn eval_4_1_2_3_ioc_review_json_records_findings_once() {
     assert_eq!(first["findings_created"], 3);
     assert_eq!(first["findings_existing"], 0);
     assert_eq!(
-        first["indicator_files"][0]["sha256"].as_str().unwrap().len(),
+        first["indicator_files"][0]["sha256"]
+            .as_str()
+            .unwrap()
+            .len(),
         64
     );
 
@@ -166,13 +169,32 @@ fn eval_4_1_2_3_ioc_review_json_records_findings_once() {
 
     let text = ok(&zilv(
         &db,
-        &["ioc", "review", "--assessment", "A2026", "--indicators", feed, log],
+        &[
+            "ioc",
+            "review",
+            "--assessment",
+            "A2026",
+            "--indicators",
+            feed,
+            log,
+        ],
     ));
-    assert!(text.contains("findings: 0 new, 3 already recorded"), "{text}");
+    assert!(
+        text.contains("findings: 0 new, 3 already recorded"),
+        "{text}"
+    );
 
     let out = zilv(
         &db,
-        &["ioc", "review", "--assessment", "NOPE", "--indicators", feed, log],
+        &[
+            "ioc",
+            "review",
+            "--assessment",
+            "NOPE",
+            "--indicators",
+            feed,
+            log,
+        ],
     );
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);

@@ -122,7 +122,10 @@ async fn check_target(
         )));
     }
     let items = assessments::items(conn, org.id, a.id).await?;
-    if items.iter().any(|i| i.item == ITEM && i.choice == "left_out") {
+    if items
+        .iter()
+        .any(|i| i.item == ITEM && i.choice == "left_out")
+    {
         return Err(InvalidInput::new(
             "assessment",
             format!(
@@ -136,12 +139,14 @@ async fn check_target(
     let in_scope = assessments::system_ids(conn, org.id, a.id).await?;
     let all = systems::list(conn, org.id).await?;
     let chosen = match system {
-        Some(code) => all.into_iter().find(|s| s.code == code).ok_or_else(|| {
-            ServiceError::NotFound {
-                what: "system",
-                key: code.to_string(),
-            }
-        })?,
+        Some(code) => {
+            all.into_iter()
+                .find(|s| s.code == code)
+                .ok_or_else(|| ServiceError::NotFound {
+                    what: "system",
+                    key: code.to_string(),
+                })?
+        }
         None => all
             .into_iter()
             .filter(|s| in_scope.contains(&s.id))
@@ -230,7 +235,9 @@ fn digest(f: &ReviewFile) -> std::result::Result<FileDigest, String> {
     let mut buf = vec![0u8; 1 << 20];
     let mut size = 0u64;
     loop {
-        let n = file.read(&mut buf).map_err(|e| format!("{}: {e}", f.name))?;
+        let n = file
+            .read(&mut buf)
+            .map_err(|e| format!("{}: {e}", f.name))?;
         if n == 0 {
             break;
         }
@@ -293,8 +300,8 @@ fn run_matcher(
         .join()
         .map_err(|_| InvalidInput::new("files", "reading the files for their SHA-256 failed"))?;
     let both: Vec<ReviewFile> = indicators.iter().chain(logs).cloned().collect();
-    let (set, mut outcome) = matched
-        .map_err(|(field, e)| InvalidInput::new(field, renamed(&e.to_string(), &both)))?;
+    let (set, mut outcome) =
+        matched.map_err(|(field, e)| InvalidInput::new(field, renamed(&e.to_string(), &both)))?;
     let mut digests = digests
         .into_iter()
         .collect::<std::result::Result<Vec<_>, _>>()
@@ -501,12 +508,7 @@ pub async fn review(
 }
 
 /// The reviews of an assessment, newest first.
-pub async fn list(
-    store: &Store,
-    ctx: &Ctx,
-    org: Option<&str>,
-    code: &str,
-) -> Result<Vec<Review>> {
+pub async fn list(store: &Store, ctx: &Ctx, org: Option<&str>, code: &str) -> Result<Vec<Review>> {
     let mut tx = store.begin().await?;
     let (org, a) = assessment_for(&mut tx, ctx, org, code, false).await?;
     Ok(ioc_reviews::list(&mut tx, org.id, a.id).await?)

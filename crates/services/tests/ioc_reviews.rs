@@ -299,7 +299,11 @@ async fn eval_4_1_2_3_review_of_sample_log_makes_one_finding_per_indicator_and_h
         assert!(f.fingerprint.is_some());
     }
     let ids: BTreeSet<i64> = made.iter().map(|f| f.id).collect();
-    let linked: BTreeSet<i64> = first.aggregates.iter().filter_map(|a| a.finding_id).collect();
+    let linked: BTreeSet<i64> = first
+        .aggregates
+        .iter()
+        .filter_map(|a| a.finding_id)
+        .collect();
     assert_eq!(ids, linked);
 
     // The same logs again: the pairs are already tracked.
@@ -356,12 +360,35 @@ async fn eval_4_1_2_3_review_of_another_organisations_assessment_is_not_found() 
     let (inds, logs) = ([ReviewFile::at(&feed)], [ReviewFile::at(&log)]);
     let before = events(&store).await;
 
-    let officer = Ctx::user(principal(&other, Role::SecurityOfficer), "test", ctx().now, ctx().today);
-    let err = ioc_reviews::review(&store, &officer, "A2026", &inds, &logs, &ReviewOptions::default())
+    let officer = Ctx::user(
+        principal(&other, Role::SecurityOfficer),
+        "test",
+        ctx().now,
+        ctx().today,
+    );
+    let err = ioc_reviews::review(
+        &store,
+        &officer,
+        "A2026",
+        &inds,
+        &logs,
+        &ReviewOptions::default(),
+    )
+    .await
+    .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            ServiceError::NotFound {
+                what: "assessment",
+                ..
+            }
+        ),
+        "{err}"
+    );
+    let err = ioc_reviews::list(&store, &officer, None, "A2026")
         .await
         .unwrap_err();
-    assert!(matches!(err, ServiceError::NotFound { what: "assessment", .. }), "{err}");
-    let err = ioc_reviews::list(&store, &officer, None, "A2026").await.unwrap_err();
     assert!(matches!(err, ServiceError::NotFound { .. }), "{err}");
     // The operator naming the other organisation does not see it either.
     let opts = ReviewOptions {
@@ -376,35 +403,87 @@ async fn eval_4_1_2_3_review_of_another_organisations_assessment_is_not_found() 
     // In ACME: an assessor not on the team sees nothing; a system owner may not.
     let acme = {
         let mut tx = store.begin().await.unwrap();
-        zilv_store::orgs::by_code(&mut tx, "ACME").await.unwrap().unwrap()
+        zilv_store::orgs::by_code(&mut tx, "ACME")
+            .await
+            .unwrap()
+            .unwrap()
     };
-    let assessor = Ctx::user(principal(&acme, Role::Assessor), "test", ctx().now, ctx().today);
-    let err = ioc_reviews::review(&store, &assessor, "A2026", &inds, &logs, &ReviewOptions::default())
-        .await
-        .unwrap_err();
+    let assessor = Ctx::user(
+        principal(&acme, Role::Assessor),
+        "test",
+        ctx().now,
+        ctx().today,
+    );
+    let err = ioc_reviews::review(
+        &store,
+        &assessor,
+        "A2026",
+        &inds,
+        &logs,
+        &ReviewOptions::default(),
+    )
+    .await
+    .unwrap_err();
     assert!(matches!(err, ServiceError::NotFound { .. }), "{err}");
-    let owner = Ctx::user(principal(&acme, Role::SystemOwner), "test", ctx().now, ctx().today);
-    let err = ioc_reviews::review(&store, &owner, "A2026", &inds, &logs, &ReviewOptions::default())
-        .await
-        .unwrap_err();
+    let owner = Ctx::user(
+        principal(&acme, Role::SystemOwner),
+        "test",
+        ctx().now,
+        ctx().today,
+    );
+    let err = ioc_reviews::review(
+        &store,
+        &owner,
+        "A2026",
+        &inds,
+        &logs,
+        &ReviewOptions::default(),
+    )
+    .await
+    .unwrap_err();
     assert!(matches!(err, ServiceError::Forbidden(_)), "{err}");
     assert_eq!(events(&store).await, before, "a refusal records nothing");
 
     // ACME's officer may; a bad log changes nothing and names the file.
-    let officer = Ctx::user(principal(&acme, Role::SecurityOfficer), "test", ctx().now, ctx().today);
+    let officer = Ctx::user(
+        principal(&acme, Role::SecurityOfficer),
+        "test",
+        ctx().now,
+        ctx().today,
+    );
     let bad = dir.path().join("bad.log");
     std::fs::write(&bad, "this is not a log of any kind\n").unwrap();
-    let err = ioc_reviews::review(&store, &officer, "A2026", &inds, &[ReviewFile { path: bad, name: "upload.log".into() }], &ReviewOptions::default())
-        .await
-        .unwrap_err();
+    let err = ioc_reviews::review(
+        &store,
+        &officer,
+        "A2026",
+        &inds,
+        &[ReviewFile {
+            path: bad,
+            name: "upload.log".into(),
+        }],
+        &ReviewOptions::default(),
+    )
+    .await
+    .unwrap_err();
     assert!(matches!(err, ServiceError::Invalid(_)), "{err}");
     assert!(err.to_string().contains("upload.log:1:"), "{err}");
     assert_eq!(events(&store).await, before);
-    let done = ioc_reviews::review(&store, &officer, "A2026", &inds, &logs, &ReviewOptions::default())
-        .await
-        .unwrap();
+    let done = ioc_reviews::review(
+        &store,
+        &officer,
+        "A2026",
+        &inds,
+        &logs,
+        &ReviewOptions::default(),
+    )
+    .await
+    .unwrap();
     assert_eq!(done.aggregates.len(), 1);
     assert_eq!(done.aggregates[0].indicator, "evil.example");
-    assert_eq!(done.aggregates[0].internal_host.as_deref(), Some("10.0.0.5"));
+    assert_eq!(
+        done.aggregates[0].internal_host.as_deref(),
+        Some("10.0.0.5")
+    );
     assert_eq!(events(&store).await, before + 1);
 }

@@ -79,10 +79,7 @@ const SELECT: &str = "SELECT r.id, r.org_id, a.code AS assessment_code, r.item, 
     JOIN assessments a ON a.id = r.assessment_id AND a.org_id = r.org_id
     JOIN systems s ON s.id = r.system_id AND s.org_id = r.org_id";
 
-fn json_column<T: serde::de::DeserializeOwned>(
-    r: &AnyRow,
-    column: &str,
-) -> Result<T, StoreError> {
+fn json_column<T: serde::de::DeserializeOwned>(r: &AnyRow, column: &str) -> Result<T, StoreError> {
     let text: String = r.try_get(column)?;
     serde_json::from_str(&text)
         .map_err(|e| StoreError::Corrupt(format!("ioc_reviews.{column}: {e}")))

@@ -59,7 +59,9 @@ pub fn parse(boundary: &str, body: &Bytes) -> Result<Vec<Part>, String> {
             return Ok(parts);
         }
         if body.get(at..at + 2) != Some(b"\r\n") {
-            return Err(format!("byte {at}: a boundary is not followed by a line end"));
+            return Err(format!(
+                "byte {at}: a boundary is not followed by a line end"
+            ));
         }
         let head_start = at + 2;
         let head_end = find(body, b"\r\n\r\n", head_start)
@@ -105,7 +107,10 @@ mod tests {
         let b = boundary("multipart/form-data; boundary=XyZ").unwrap();
         let parts = parse(&b, &body).unwrap();
         assert_eq!(parts.len(), 2);
-        assert_eq!((parts[0].name.as_str(), &parts[0].data[..]), ("a", &b"one"[..]));
+        assert_eq!(
+            (parts[0].name.as_str(), &parts[0].data[..]),
+            ("a", &b"one"[..])
+        );
         assert_eq!(parts[1].filename.as_deref(), Some("x.log"));
         assert_eq!(&parts[1].data[..], b"l1\r\nl2\n");
     }

@@ -101,7 +101,10 @@ async fn eval_4_1_2_3_uploaded_feed_and_log_give_a_review_with_hits_per_host() {
     assert_eq!(status, 200, "{form}");
     assert!(form.contains("enctype=\"multipart/form-data\""));
     let token = b.csrf().await;
-    assert!(form.contains(&format!("/ioc-reviews/A2026?_csrf={token}")), "{form}");
+    assert!(
+        form.contains(&format!("/ioc-reviews/A2026?_csrf={token}")),
+        "{form}"
+    );
     let feed = "# feed\nevil.example\n203.0.113.7\n";
     let body = || {
         multipart(&[
@@ -133,18 +136,26 @@ async fn eval_4_1_2_3_uploaded_feed_and_log_give_a_review_with_hits_per_host() {
     assert_eq!(support::by_id(&page, "pairs").unwrap(), "3");
     assert_eq!(support::by_id(&page, "findings-created").unwrap(), "3");
     let table = &page[page.find("id=\"aggregates\"").unwrap()..];
-    for needle in ["evil.example", "203.0.113.7", "10.0.0.5", "10.0.0.9", "2025-11-28 00:00:00", "feed.txt"] {
+    for needle in [
+        "evil.example",
+        "203.0.113.7",
+        "10.0.0.5",
+        "10.0.0.9",
+        "2025-11-28 00:00:00",
+        "feed.txt",
+    ] {
         assert!(table.contains(needle), "{needle} missing from {table}");
     }
     let files = &page[page.find("id=\"files\"").unwrap()..];
-    assert!(files.contains("dns.log") && files.contains("feed.txt"), "{files}");
+    assert!(
+        files.contains("dns.log") && files.contains("feed.txt"),
+        "{files}"
+    );
 
     // A second upload of the same files records no new finding.
     let r = upload(&b, &format!("/ioc-reviews/A2026?_csrf={token}"), body()).await;
     assert_eq!(r.status().as_u16(), 303);
-    let (_, page) = b
-        .page(r.headers()["location"].to_str().unwrap())
-        .await;
+    let (_, page) = b.page(r.headers()["location"].to_str().unwrap()).await;
     assert_eq!(support::by_id(&page, "findings-created").unwrap(), "0");
     assert_eq!(support::by_id(&page, "findings-existing").unwrap(), "3");
 
@@ -156,7 +167,10 @@ async fn eval_4_1_2_3_uploaded_feed_and_log_give_a_review_with_hits_per_host() {
     let r = upload(&b, &format!("/ioc-reviews/A2026?_csrf={token}"), bad).await;
     assert_eq!(r.status().as_u16(), 422);
     let text = r.text().await.unwrap();
-    assert!(text.contains("notes.txt:1:") && text.contains("multipart/form-data"), "{text}");
+    assert!(
+        text.contains("notes.txt:1:") && text.contains("multipart/form-data"),
+        "{text}"
+    );
 
     // Server-side files are refused when the server names no directory.
     let named = multipart(&[
@@ -175,10 +189,19 @@ async fn eval_4_1_2_3_uploaded_feed_and_log_give_a_review_with_hits_per_host() {
     let (status, _) = beta.page(&to).await;
     assert_eq!(status, 404);
     let beta_token = beta.csrf().await;
-    let r = upload(&beta, &format!("/ioc-reviews/A2026?_csrf={beta_token}"), body()).await;
+    let r = upload(
+        &beta,
+        &format!("/ioc-reviews/A2026?_csrf={beta_token}"),
+        body(),
+    )
+    .await;
     assert_eq!(r.status().as_u16(), 404);
     let (_, list) = b.page("/ioc-reviews/A2026").await;
-    assert_eq!(list.matches("<tr>").count(), 3, "two reviews and the header: {list}");
+    assert_eq!(
+        list.matches("<tr>").count(),
+        3,
+        "two reviews and the header: {list}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -214,12 +237,31 @@ async fn eval_4_1_2_3_server_side_logs_are_read_from_the_configured_directory_on
     b.sign_in(OFFICER).await;
     let token = b.csrf().await;
     let path = format!("/ioc-reviews/A2026?_csrf={token}");
-    let escape = format!("../{}/secret.log", outside.path().file_name().unwrap().to_str().unwrap());
-    let r = upload(&b, &path, multipart(&[("server_indicators", None, "feed.txt"), ("server_logs", None, &escape)])).await;
+    let escape = format!(
+        "../{}/secret.log",
+        outside.path().file_name().unwrap().to_str().unwrap()
+    );
+    let r = upload(
+        &b,
+        &path,
+        multipart(&[
+            ("server_indicators", None, "feed.txt"),
+            ("server_logs", None, &escape),
+        ]),
+    )
+    .await;
     assert_eq!(r.status().as_u16(), 422);
     assert!(r.text().await.unwrap().contains("without .."));
 
-    let r = upload(&b, &path, multipart(&[("server_indicators", None, "feed.txt"), ("server_logs", None, "dns.log\n")])).await;
+    let r = upload(
+        &b,
+        &path,
+        multipart(&[
+            ("server_indicators", None, "feed.txt"),
+            ("server_logs", None, "dns.log\n"),
+        ]),
+    )
+    .await;
     assert_eq!(r.status().as_u16(), 303, "{}", r.text().await.unwrap());
     let (_, page) = b.page(r.headers()["location"].to_str().unwrap()).await;
     assert_eq!(support::by_id(&page, "pairs").unwrap(), "1");

@@ -207,11 +207,7 @@ struct Request {
     options: ReviewOptions,
 }
 
-fn read_form(
-    state: &AppState,
-    parts: &[multipart::Part],
-    dir: &FsPath,
-) -> Result<Request, String> {
+fn read_form(state: &AppState, parts: &[multipart::Part], dir: &FsPath) -> Result<Request, String> {
     let mut r = Request {
         indicators: Vec::new(),
         logs: Vec::new(),
@@ -262,8 +258,7 @@ fn read_form(
             ("log_format", None) => {
                 let t = text();
                 if !t.is_empty() {
-                    r.options.log_format =
-                        Some(t.parse().map_err(|e| format!("log format: {e}"))?);
+                    r.options.log_format = Some(t.parse().map_err(|e| format!("log format: {e}"))?);
                 }
             }
             _ => {}
