@@ -426,6 +426,7 @@ pub async fn review(
     )
     .await?;
     let policy = opts.policy;
+    let mut created_ids = Vec::new();
     for (row, kind, fp) in &mut rows {
         if row.finding_id.is_none() {
             let (title, risk, recommendation) = finding_text(row);
@@ -467,6 +468,7 @@ pub async fn review(
             )
             .await?;
             row.finding_id = Some(id);
+            created_ids.push(id);
         }
         ioc_reviews::insert_aggregate(&mut tx, org.id, review_id, row).await?;
     }
@@ -493,6 +495,7 @@ pub async fn review(
             "pairs": s.pairs,
             "findings_created": created,
             "findings_existing": existing,
+            "created_finding_ids": created_ids,
         }),
     )
     .await?;

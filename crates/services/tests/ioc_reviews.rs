@@ -269,6 +269,33 @@ async fn eval_4_1_2_3_review_of_sample_log_makes_one_finding_per_indicator_and_h
         .await
         .unwrap();
     assert_eq!(events(&store).await, before + 1, "one audit event per run");
+    let event = {
+        let mut conn = store.pool().acquire().await.unwrap();
+        zilv_store::audit::recent(&mut conn, None, 1)
+            .await
+            .unwrap()
+            .remove(0)
+    };
+    use sha2::Digest;
+    let sample_sha = hex::encode(sha2::Sha256::digest(std::fs::read(SAMPLE).unwrap()));
+    assert_eq!(first.review.log_files[0].sha256, sample_sha);
+    assert_eq!(event.action, "ioc_review.create");
+    assert_eq!(event.object_id, first.review.id.to_string());
+    let after: serde_json::Value = serde_json::from_str(event.after.as_deref().unwrap()).unwrap();
+    assert_eq!(after["assessment"], "A2026");
+    assert_eq!(after["pairs"].as_u64().unwrap(), want.len() as u64);
+    assert_eq!(
+        after["findings_created"].as_u64().unwrap(),
+        want.len() as u64
+    );
+    assert_eq!(
+        after["log_files"][0]["sha256"],
+        first.review.log_files[0].sha256.as_str()
+    );
+    assert_eq!(
+        after["created_finding_ids"].as_array().unwrap().len(),
+        want.len()
+    );
     let got: BTreeSet<(String, String)> = first
         .aggregates
         .iter()
