@@ -93,7 +93,13 @@ pub(crate) async fn run(store: &Store) -> Result<(), StoreError> {
             )));
         }
     }
-    for m in MIGRATIONS.iter().skip(applied.len()) {
+    // By version, not by count: numbers are reserved per branch, so a
+    // migration may arrive after a later-numbered one was applied.
+    let done: Vec<i64> = applied
+        .iter()
+        .map(|r| r.try_get::<i64, _>("version"))
+        .collect::<Result<_, _>>()?;
+    for m in MIGRATIONS.iter().filter(|m| !done.contains(&m.version)) {
         sqlx::raw_sql(m.sql(backend))
             .execute(&mut *tx)
             .await
