@@ -124,6 +124,10 @@ pub struct ServeArgs {
     /// Hours after sign-in that end a session however active.
     #[arg(long, default_value_t = 12)]
     pub session_hours: i64,
+    /// Directory whose log and indicator files IOC reviews in the web
+    /// application may name instead of uploading them.
+    #[arg(long, env = "ZILV_IOC_DIR", value_name = "DIR")]
+    pub ioc_dir: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

@@ -14,6 +14,7 @@ pub mod drills;
 pub mod files;
 pub mod findings;
 pub mod incidents;
+pub mod ioc_reviews;
 mod migrate;
 pub mod orgs;
 pub mod plans;

@@ -54,6 +54,12 @@ pub const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0004_totp_replay.sql"),
         postgres: include_str!("../migrations/postgres/0004_totp_replay.sql"),
     },
+    Migration {
+        version: 5,
+        name: "ioc_reviews",
+        sqlite: include_str!("../migrations/sqlite/0005_ioc_reviews.sql"),
+        postgres: include_str!("../migrations/postgres/0005_ioc_reviews.sql"),
+    },
 ];
 
 const LEDGER: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (
@@ -93,7 +99,13 @@ pub(crate) async fn run(store: &Store) -> Result<(), StoreError> {
             )));
         }
     }
-    for m in MIGRATIONS.iter().skip(applied.len()) {
+    // By version, not by count: numbers are reserved per branch, so a
+    // migration may arrive after a later-numbered one was applied.
+    let done: Vec<i64> = applied
+        .iter()
+        .map(|r| r.try_get::<i64, _>("version"))
+        .collect::<Result<_, _>>()?;
+    for m in MIGRATIONS.iter().filter(|m| !done.contains(&m.version)) {
         sqlx::raw_sql(m.sql(backend))
             .execute(&mut *tx)
             .await

@@ -185,6 +185,7 @@ const LABELS: &[(&str, &str, &str)] = &[
     ("next_step", "下一步", "Next step"),
     ("history", "處理紀錄", "History"),
     ("evidence", "佐證檔案", "Evidence file"),
+    ("ioc_reviews", "異常連線與 DNS 查詢檢視", "Network-activity reviews"),
     ("note_or_reason", "說明或理由", "Note or reason"),
     ("approver", "核准人（風險接受）", "Approver (risk acceptance)"),
     ("accepted_until", "風險接受期限", "Accepted until"),

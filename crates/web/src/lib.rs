@@ -11,6 +11,7 @@ mod headers;
 mod i18n;
 mod ical;
 mod layout;
+mod multipart;
 mod pages;
 mod state;
 

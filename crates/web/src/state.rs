@@ -21,6 +21,8 @@ pub struct AppState {
     pub catalog: Arc<Catalog>,
     pub clock: Arc<dyn Clock>,
     pub config: Arc<Config>,
+    /// The directory whose files an IOC review may name instead of uploads.
+    pub ioc_dir: Option<Arc<std::path::PathBuf>>,
 }
 
 impl AppState {
@@ -30,7 +32,14 @@ impl AppState {
             catalog: Arc::new(catalog),
             clock,
             config: Arc::new(config),
+            ioc_dir: None,
         }
+    }
+
+    /// Lets IOC reviews read files under `dir` (server-side logs).
+    pub fn with_ioc_dir(mut self, dir: std::path::PathBuf) -> Self {
+        self.ioc_dir = Some(Arc::new(dir));
+        self
     }
 
     pub fn params(&self) -> &Parameters {

@@ -19,6 +19,7 @@ use zilv_ioc::{
 };
 
 use super::print_json;
+use crate::args::Cli;
 use crate::table;
 
 #[derive(Debug, Subcommand)]
@@ -26,6 +27,9 @@ pub enum IocCmd {
     /// Match indicators (domains, addresses, ranges, URLs) against logs
     /// (Zeek, Suricata eve.json, BIND, CSV; gzip or plain).
     Scan(ScanArgs),
+    /// Review an assessment's logs against indicators and record it
+    /// (EVAL-4.1.2.3): the summary, and a finding per indicator and host.
+    Review(super::ioc_review::ReviewArgs),
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -73,24 +77,43 @@ pub struct ScanArgs {
     pub logs: Vec<PathBuf>,
 }
 
-pub fn run(cmd: &IocCmd) -> Result<ExitCode> {
-    let IocCmd::Scan(a) = cmd;
-    let now: DateTime<Utc> = match &a.now {
-        Some(t) => DateTime::parse_from_rfc3339(t)
-            .map_err(|e| anyhow!("--now {t:?} is not an RFC 3339 time: {e}"))?
-            .to_utc(),
-        None => Utc::now(),
-    };
-    let ind_format: Option<IndicatorFormat> =
-        a.indicator_format.as_deref().map(str::parse).transpose()?;
-    let mut log_format: Option<LogFormat> = a.log_format.as_deref().map(str::parse).transpose()?;
-    if let Some(spec) = &a.log_columns {
+pub async fn run(cli: &Cli, cmd: &IocCmd) -> Result<ExitCode> {
+    match cmd {
+        IocCmd::Scan(a) => scan(a),
+        IocCmd::Review(a) => super::ioc_review::run(cli, a).await,
+    }
+}
+
+/// The feed and log formats given as options (`None`: detect per file).
+pub(crate) fn parse_formats(
+    indicator_format: Option<&str>,
+    log_format: Option<&str>,
+    log_columns: Option<&str>,
+) -> Result<(Option<IndicatorFormat>, Option<LogFormat>)> {
+    let ind_format: Option<IndicatorFormat> = indicator_format.map(str::parse).transpose()?;
+    let mut log_format: Option<LogFormat> = log_format.map(str::parse).transpose()?;
+    if let Some(spec) = log_columns {
         let cols = CsvColumns::parse(spec).map_err(|e| anyhow!("--log-columns: {e}"))?;
         match &log_format {
             None | Some(LogFormat::Csv(_)) => log_format = Some(LogFormat::Csv(cols)),
             Some(other) => return Err(anyhow!("--log-columns applies to CSV logs, not {other}")),
         }
     }
+    Ok((ind_format, log_format))
+}
+
+fn scan(a: &ScanArgs) -> Result<ExitCode> {
+    let now: DateTime<Utc> = match &a.now {
+        Some(t) => DateTime::parse_from_rfc3339(t)
+            .map_err(|e| anyhow!("--now {t:?} is not an RFC 3339 time: {e}"))?
+            .to_utc(),
+        None => Utc::now(),
+    };
+    let (ind_format, log_format) = parse_formats(
+        a.indicator_format.as_deref(),
+        a.log_format.as_deref(),
+        a.log_columns.as_deref(),
+    )?;
     let set = zilv_ioc::load_indicators(&a.indicators, ind_format.as_ref(), now)?;
     let out_format = match a.format {
         HitFormat::Jsonl => OutputFormat::Json,

@@ -6,6 +6,7 @@ mod demo;
 mod findings;
 mod init;
 pub(crate) mod ioc;
+mod ioc_review;
 mod plans;
 mod records;
 mod serve;
@@ -28,7 +29,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Audit(cmd) => audit::run(&cli, cmd).await,
         Command::User(cmd) => users::run(&cli, cmd).await,
         Command::Serve(args) => serve::run(&cli, args).await,
-        Command::Ioc(cmd) => ioc::run(cmd),
+        Command::Ioc(cmd) => ioc::run(&cli, cmd).await,
         Command::Plan(cmd) => plans::plan(&cli, cmd).await,
         Command::Assessor(cmd) => plans::assessor(&cli, cmd).await,
         Command::Assessment(cmd) => assessments::run(&cli, cmd).await,

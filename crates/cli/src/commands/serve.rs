@@ -42,7 +42,10 @@ pub async fn run(cli: &Cli, args: &ServeArgs) -> Result<ExitCode> {
         Some(_) => Arc::new(FixedDayClock(env::today(cli)?)),
         None => Arc::new(SystemClock),
     };
-    let state = AppState::new(store, catalog, clock, config);
+    let mut state = AppState::new(store, catalog, clock, config);
+    if let Some(dir) = &args.ioc_dir {
+        state = state.with_ioc_dir(dir.clone());
+    }
     println!("zilv: serving on http://{addr}/ (Ctrl-C stops)");
     zilv_web::serve(listener, state).await?;
     Ok(ExitCode::SUCCESS)

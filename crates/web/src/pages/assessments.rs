@@ -124,7 +124,11 @@ pub async fn show(
                 }
             }
         }
-        p { a href={ "/findings?assessment=" (super::segment(&a.code)) } { (page.t("findings")) } }
+        p {
+            a href={ "/findings?assessment=" (super::segment(&a.code)) } { (page.t("findings")) }
+            " · "
+            a #ioc-reviews href={ "/ioc-reviews/" (super::segment(&a.code)) } { (page.t("ioc_reviews")) " (EVAL-4.1.2.3)" }
+        }
     };
     Ok(page.render(&format!("{} {}", a.code, a.title), body))
 }

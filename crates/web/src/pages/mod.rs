@@ -6,6 +6,7 @@ mod calendar;
 mod catalog;
 mod dashboard;
 mod findings;
+mod ioc_reviews;
 mod prefs;
 mod registers;
 mod sign_in;
@@ -61,6 +62,12 @@ pub fn routes() -> Router<AppState> {
         .route("/findings/export.csv", get(findings::export_csv))
         .route("/findings/{id}", get(findings::show))
         .route("/findings/{id}/transition", post(findings::transition))
+        .route(
+            "/ioc-reviews/{assessment}",
+            get(ioc_reviews::list).post(ioc_reviews::create),
+        )
+        .route("/ioc-reviews/{assessment}/new", get(ioc_reviews::new))
+        .route("/ioc-reviews/{assessment}/{id}", get(ioc_reviews::show))
         .route("/audit", get(audit::browse))
         .route("/audit/export.csv", get(audit::export_csv))
         .route("/audit/export.json", get(audit::export_json))
