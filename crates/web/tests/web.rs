@@ -1049,3 +1049,138 @@ async fn eval_8_a_finding_is_remediated_by_its_owner_and_verified_by_internal_au
     hr.sign_in("acme.hr@acme.tw").await;
     assert_eq!(hr.page("/findings").await.0, 403);
 }
+
+/// A write token of `email`, made on the account page.
+async fn token_of(s: &support::Server, email: &str) -> (Browser, String) {
+    let mut b = Browser::new(&s.base);
+    b.sign_in(email).await;
+    let page = b
+        .post("/account/tokens", &[("name", "api"), ("scope", "write")])
+        .await
+        .text()
+        .await
+        .unwrap();
+    let token = by_id(&page, "new-token").unwrap();
+    (b, token)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn eval_8_the_remediation_flow_through_the_rest_api() {
+    let s = start().await;
+    let (b, officer) = token_of(&s, OFFICER).await;
+    let (_, owner) = token_of(&s, "acme.system_owner@acme.tw").await;
+    let (_, auditor) = token_of(&s, "acme.internal_auditor@acme.tw").await;
+    let (_, beta) = token_of(&s, "beta.security_officer@beta.tw").await;
+    let finding = json!({
+        "system": "CORE", "title": "未更新的 OpenSSL", "severity": "critical",
+        "category": "EVAL-4.1.3.1", "risk_description": "已知弱點可遠端利用",
+        "recommendation": "更新至 3.0.15 以上", "owner": "acme.system_owner@acme.tw"
+    });
+    let (st, created) = b
+        .api(
+            Method::POST,
+            "/api/v1/findings",
+            &officer,
+            Some(finding.clone()),
+        )
+        .await;
+    assert_eq!(st, 201, "{created}");
+    let id = created["id"].as_i64().unwrap();
+    // Critical: due in 7 days by default.
+    assert_eq!(created["due_on"], "2026-12-05");
+    let mut bad = finding.clone();
+    bad["category"] = json!("not a clause");
+    let (st, _) = b
+        .api(Method::POST, "/api/v1/findings", &officer, Some(bad))
+        .await;
+    assert_eq!(st, 422);
+    let (_, page) = b
+        .api(
+            Method::GET,
+            "/api/v1/findings?severity=critical&limit=10",
+            &officer,
+            None,
+        )
+        .await;
+    assert_eq!(page["total"], 1);
+    let path = format!("/api/v1/findings/{id}/transitions");
+    let (st, v) = b
+        .api(
+            Method::POST,
+            &path,
+            &owner,
+            Some(json!({ "action": "start_remediation" })),
+        )
+        .await;
+    assert_eq!(st, 200, "{v}");
+    let (st, _) = b
+        .api(
+            Method::POST,
+            &path,
+            &owner,
+            Some(json!({ "action": "resolve" })),
+        )
+        .await;
+    assert_eq!(st, 422, "a fix needs its evidence");
+    let evidence = base64::Engine::encode(
+        &base64::engine::general_purpose::STANDARD,
+        "openssl version: 3.0.15\n",
+    );
+    let (st, v) = b
+        .api(
+            Method::POST,
+            &path,
+            &owner,
+            Some(json!({ "action": "resolve", "reason": "已更新", "evidence_name": "version.txt", "evidence_base64": evidence })),
+        )
+        .await;
+    assert_eq!(st, 200, "{v}");
+    let (st, _) = b
+        .api(
+            Method::POST,
+            &path,
+            &officer,
+            Some(json!({ "action": "verify_fix" })),
+        )
+        .await;
+    assert_eq!(st, 403);
+    let (st, v) = b
+        .api(
+            Method::POST,
+            &path,
+            &auditor,
+            Some(json!({ "action": "verify_fix", "reason": "覆查通過" })),
+        )
+        .await;
+    assert_eq!(st, 200, "{v}");
+    assert_eq!(v["status"], "closed_fixed");
+    assert_eq!(v["history"].as_array().unwrap().len(), 4);
+    // Another company: not found, for reading and for changing.
+    let (st, _) = b
+        .api(Method::GET, &format!("/api/v1/findings/{id}"), &beta, None)
+        .await;
+    assert_eq!(st, 404);
+    let (st, _) = b
+        .api(
+            Method::POST,
+            &path,
+            &beta,
+            Some(json!({ "action": "reactivate", "reason": "x" })),
+        )
+        .await;
+    assert_eq!(st, 404);
+    let (_, dash) = b
+        .api(Method::GET, "/api/v1/dashboard", &officer, None)
+        .await;
+    assert_eq!(dash["findings_by_status"]["closed_fixed"], 1);
+    let (_, deadlines) = b
+        .api(Method::GET, "/api/v1/deadlines", &officer, None)
+        .await;
+    assert!(deadlines
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|d| d["kind"] == "system_assessment"));
+    let mut conn = s.store.pool().acquire().await.unwrap();
+    assert_eq!(audit::verify(&mut conn).await.unwrap().first_broken, None);
+}
