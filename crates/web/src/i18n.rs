@@ -171,6 +171,7 @@ const LABELS: &[(&str, &str, &str)] = &[
     ("date_style", "日期格式", "Date style"),
     ("signed_in_as", "登入身分", "Signed in as"),
     ("read", "唯讀", "read"),
+    ("calendar_feed", "行事曆訂閱網址（iCalendar，含所有期限）：", "Calendar feed (iCalendar, every deadline):"),
     ("write", "讀寫", "write"),
 ];
 

@@ -9,6 +9,7 @@ mod error;
 mod forms;
 mod headers;
 mod i18n;
+mod ical;
 mod layout;
 mod pages;
 mod state;

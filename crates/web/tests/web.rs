@@ -704,3 +704,77 @@ async fn the_openapi_document_lists_every_api_route_and_each_answers() {
     assert_eq!(b.page("/healthz").await, (200, "ok".to_string()));
     let _ = hidden_value;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_calendar_feed_lists_deadlines_for_a_token_and_nothing_without_one() {
+    let s = start().await;
+    let mut b = Browser::new(&s.base);
+    b.sign_in(OFFICER).await;
+    let page = b
+        .post(
+            "/account/tokens",
+            &[("name", "calendar"), ("scope", "read")],
+        )
+        .await
+        .text()
+        .await
+        .unwrap();
+    let path = by_id(&page, "calendar-path").unwrap();
+    let mut anonymous = Browser::new(&s.base);
+    let r = anonymous.get(&path).await;
+    assert_eq!(r.status().as_u16(), 200);
+    assert!(r.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/calendar"));
+    let ics = r.text().await.unwrap();
+    assert!(ics.starts_with("BEGIN:VCALENDAR\r\n"));
+    // CORE, class 1, assessed 2026-01-15: due 2027-01-15 (EVAL-3.1); BETA's system is absent.
+    assert!(ics.contains("DTSTART;VALUE=DATE:20270115"));
+    assert!(ics.contains("CORE") && !ics.contains("NETBUY"));
+    let (st, _) = anonymous.page("/calendar/zilv_not_a_token.ics").await;
+    assert_eq!(st, 404);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn signing_out_everywhere_ends_every_session_of_the_user() {
+    let s = start().await;
+    let mut laptop = Browser::new(&s.base);
+    let mut phone = Browser::new(&s.base);
+    laptop.sign_in(OFFICER).await;
+    phone.sign_in(OFFICER).await;
+    let mut colleague = Browser::new(&s.base);
+    colleague.sign_in("acme.system_owner@acme.tw").await;
+    let r = laptop.post("/account/sign-out-everywhere", &[]).await;
+    assert_eq!(r.status().as_u16(), 303);
+    assert_eq!(
+        phone.get("/").await.status().as_u16(),
+        303,
+        "the other device is signed out"
+    );
+    assert_eq!(laptop.get("/").await.status().as_u16(), 303);
+    assert_eq!(
+        colleague.get("/").await.status().as_u16(),
+        200,
+        "other users keep their sessions"
+    );
+    // Another user's API token cannot be revoked: it is not found.
+    let page = colleague
+        .post("/account/tokens", &[("name", "t"), ("scope", "read")])
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(by_id(&page, "new-token").is_some());
+    laptop.sign_in(OFFICER).await;
+    let (_, account) = colleague.page("/account").await;
+    let at = account.find("/account/tokens/").unwrap() + "/account/tokens/".len();
+    let id: String = account[at..]
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
+    let r = laptop
+        .post(&format!("/account/tokens/{id}/revoke"), &[])
+        .await;
+    assert_eq!(r.status().as_u16(), 404);
+}

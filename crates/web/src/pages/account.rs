@@ -46,7 +46,10 @@ async fn render(
             Notice::None => {},
             Notice::Saved => p.notice role="status" { (page.t("saved")) },
             Notice::Error(e) => p.error role="alert" { (e) },
-            Notice::Token(t) => p.notice role="status" { (page.t("token_once")) " " code #new-token { (t) } },
+            Notice::Token(t) => {
+                p.notice role="status" { (page.t("token_once")) " " code #new-token { (t) } }
+                p.hint { (page.t("calendar_feed")) " " code #calendar-path { "/calendar/" (t) ".ics" } }
+            },
             Notice::TotpSetup(secret) => (totp_setup(&page, a, secret)),
         }
         p { (page.t("signed_in_as")) " " (a.principal.email) " (" (crate::pages::users::role_label(lang, a.principal.role)) ")" }

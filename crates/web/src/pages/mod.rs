@@ -1,6 +1,7 @@
 //! The server-rendered pages, one module per area, and their routes.
 mod account;
 mod audit;
+mod calendar;
 mod catalog;
 mod dashboard;
 mod prefs;
@@ -48,6 +49,7 @@ pub fn routes() -> Router<AppState> {
         .route("/audit", get(audit::browse))
         .route("/audit/export.csv", get(audit::export_csv))
         .route("/audit/export.json", get(audit::export_json))
+        .route("/calendar/{file}", get(calendar::feed))
         .route("/account", get(account::show))
         .route("/account/password", post(account::change_password))
         .route(
