@@ -5,6 +5,7 @@ pub mod assets;
 pub mod audit;
 pub mod auth;
 mod context;
+pub mod imports;
 pub mod orgs;
 pub mod password;
 pub mod setup;

@@ -17,6 +17,7 @@ pub mod incidents;
 mod migrate;
 pub mod orgs;
 pub mod plans;
+pub mod scan_findings;
 pub mod sessions;
 pub mod systems;
 pub mod users;
