@@ -36,12 +36,37 @@ pub enum Permission {
     ViewAudit,
     /// The association's view of its member companies.
     ViewMembers,
+    /// See assessment plans, assessors, assessments and drills (an
+    /// assessor: only the assessments whose team they are on).
+    ViewAssessments,
+    /// Manage plans, assessors, assessments and drills; approve plans;
+    /// accept risks and dismiss false positives.
+    ManageAssessments,
+    /// Record item decisions, results and evidence of an assessment (an
+    /// assessor: only on the assessments whose team they are on).
+    RecordResults,
+    /// See findings (an assessor: only those of their assessments).
+    ViewFindings,
+    /// Add findings and work on their remediation (a system owner: the
+    /// findings they own).
+    EditFindings,
+    /// Verify or reject a fixed finding: the follow-up review of EVAL-8 by
+    /// the internal audit unit.
+    VerifyFindings,
 }
 
 impl Permission {
     /// Whether the permission changes data (refused to read-only tokens).
     fn writes(self) -> bool {
-        matches!(self, Permission::EditRegisters | Permission::ManageUsers)
+        matches!(
+            self,
+            Permission::EditRegisters
+                | Permission::ManageUsers
+                | Permission::ManageAssessments
+                | Permission::RecordResults
+                | Permission::EditFindings
+                | Permission::VerifyFindings
+        )
     }
 
     fn name(self) -> &'static str {
@@ -51,23 +76,53 @@ impl Permission {
             Permission::ManageUsers => "manage users",
             Permission::ViewAudit => "view the audit trail",
             Permission::ViewMembers => "view member companies",
+            Permission::ViewAssessments => "view assessments",
+            Permission::ManageAssessments => {
+                "manage assessment plans, assessors, assessments and drills"
+            }
+            Permission::RecordResults => "record assessment results",
+            Permission::ViewFindings => "view findings",
+            Permission::EditFindings => "change findings",
+            Permission::VerifyFindings => "verify fixed findings (EVAL-8)",
         }
     }
 }
 
 /// The permissions of each role. An assessor sees only the assessments
-/// assigned to them, never the registers.
+/// assigned to them (checked per assessment), never the registers; a system
+/// owner changes only the findings they own.
 pub fn role_allows(role: Role, perm: Permission) -> bool {
     use Permission as P;
     match role {
         Role::SecurityOfficer => matches!(
             perm,
-            P::ViewRegisters | P::EditRegisters | P::ManageUsers | P::ViewAudit
+            P::ViewRegisters
+                | P::EditRegisters
+                | P::ManageUsers
+                | P::ViewAudit
+                | P::ViewAssessments
+                | P::ManageAssessments
+                | P::RecordResults
+                | P::ViewFindings
+                | P::EditFindings
         ),
-        Role::SystemOwner => matches!(perm, P::ViewRegisters | P::EditRegisters),
+        Role::SystemOwner => matches!(
+            perm,
+            P::ViewRegisters | P::EditRegisters | P::ViewFindings | P::EditFindings
+        ),
         Role::Hr => matches!(perm, P::ViewRegisters),
-        Role::InternalAuditor => matches!(perm, P::ViewRegisters | P::ViewAudit),
-        Role::Assessor => false,
+        Role::InternalAuditor => matches!(
+            perm,
+            P::ViewRegisters
+                | P::ViewAudit
+                | P::ViewAssessments
+                | P::ViewFindings
+                | P::VerifyFindings
+        ),
+        Role::Assessor => matches!(
+            perm,
+            P::ViewAssessments | P::RecordResults | P::ViewFindings | P::EditFindings
+        ),
         Role::AssociationAdmin => matches!(perm, P::ViewMembers | P::ManageUsers | P::ViewAudit),
         Role::CommitteeMember => matches!(perm, P::ViewMembers),
         Role::RegulatorViewer => false,

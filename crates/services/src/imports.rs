@@ -8,15 +8,16 @@ use std::path::PathBuf;
 
 use serde::Serialize;
 use sha2::{Digest, Sha256};
-use zilv_domain::{FindingStatus, InvalidInput, RemediationPolicy, Role, Severity};
+use zilv_domain::{FindingStatus, InvalidInput, RemediationPolicy, Severity};
 use zilv_scans::{Format, ParseError, State};
 use zilv_store::findings::{self, Change, NewFinding, NewState};
 use zilv_store::orgs::Org;
 use zilv_store::scan_findings::{self, Known};
 use zilv_store::{assessments, systems, Conn, Store};
 
+use crate::access::{scope, Permission};
+use crate::assessments::{assessor_user, visible};
 use crate::audit::record;
-use crate::orgs::resolve;
 use crate::{Ctx, Result, ServiceError};
 
 /// Where the bytes of one report come from.
@@ -183,15 +184,30 @@ fn format_tool(format: Format) -> Option<&'static str> {
         Format::OpenVas => Some("openvas"),
         Format::Nmap => Some("nmap"),
         Format::ZapXml | Format::ZapJson => Some("zap"),
-        Format::Burp => Some("burp suite"),
+        Format::Burp => Some("burp-suite"),
         Format::Trivy => Some("trivy"),
         Format::NucleiJson | Format::NucleiJsonl => Some("nuclei"),
         Format::Sarif | Format::Csv => None,
     }
 }
 
+/// The tool as a `source` suffix: lowercased, runs of other characters
+/// than letters, digits, `-` and `_` as one `-` (`Burp Suite` → `burp-suite`).
 fn tool_family(tool: &str) -> String {
-    tool.trim().to_lowercase()
+    let mut out = String::new();
+    for c in tool.trim().to_lowercase().chars() {
+        if c.is_ascii_alphanumeric() || c == '_' || c == '-' {
+            out.push(c);
+        } else if !out.ends_with('-') {
+            out.push('-');
+        }
+    }
+    let out = out.trim_matches('-').to_string();
+    if out.is_empty() {
+        "unknown".into()
+    } else {
+        out
+    }
 }
 
 fn source_of(tool: &str) -> String {
@@ -277,20 +293,41 @@ fn describe(f: &zilv_scans::Finding) -> String {
     out
 }
 
+/// Longest title and texts kept, as for findings recorded by hand.
+const TITLE_CHARS: usize = 300;
+const TEXT_CHARS: usize = 20_000;
+
+/// `text` cut to at most `max` characters (an ellipsis marks a cut).
+fn clip(text: String, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text;
+    }
+    let mut out: String = text.chars().take(max.saturating_sub(1)).collect();
+    out.push('…');
+    out
+}
+
 fn row(f: zilv_scans::Finding) -> Row {
     let title = if f.title.trim().is_empty() {
         format!("{} {}", f.tool, f.rule_id)
     } else {
         f.title.trim().to_string()
     };
+    let recommendation = match f.solution.as_deref().map(str::trim) {
+        Some(s) if !s.is_empty() => s.to_string(),
+        _ => format!(
+            "{} gives no solution for {}; see its references.",
+            f.tool, f.rule_id
+        ),
+    };
     Row {
-        risk_description: describe(&f),
-        recommendation: f.solution.unwrap_or_default().trim().to_string(),
+        risk_description: clip(describe(&f), TEXT_CHARS),
+        recommendation: clip(recommendation, TEXT_CHARS),
         severity: severity(f.severity),
         category: f.clause,
         tool: tool_family(&f.tool),
         fingerprint: f.fingerprint,
-        title,
+        title: clip(title, TITLE_CHARS),
     }
 }
 
@@ -380,48 +417,18 @@ pub fn read_reports(
     Ok(scan)
 }
 
-/// Whether the role may import findings: the security officer, a system
-/// owner, and an assessor into an assessment whose team they are on.
-fn role_may_import(role: Role) -> bool {
-    matches!(
-        role,
-        Role::SecurityOfficer | Role::SystemOwner | Role::Assessor
-    )
-}
-
 struct Resolved {
     org: Org,
     system: systems::System,
     assessment: Option<assessments::Assessment>,
 }
 
-/// Checks the caller and resolves the organisation, system and assessment.
-/// Another organisation's system or assessment is "not found".
+/// Checks the caller and resolves the organisation, system and assessment:
+/// the security officer, a system owner, and an assessor into an
+/// assessment whose team they are on (findings they may edit). Another
+/// organisation's system or assessment is "not found".
 async fn resolve_target(conn: &mut Conn, ctx: &Ctx, target: &Target) -> Result<Resolved> {
-    let org = match &ctx.principal {
-        None => resolve(conn, target.org.as_deref()).await?,
-        Some(p) => {
-            if !role_may_import(p.role) || !p.may_write {
-                return Err(ServiceError::Forbidden(format!(
-                    "the role {}{} may not import scanner reports",
-                    p.role.as_str(),
-                    if p.may_write { "" } else { " with a read-only token" }
-                )));
-            }
-            if target.org.as_deref().is_some_and(|c| c != p.org_code) {
-                return Err(ServiceError::NotFound {
-                    what: "organisation",
-                    key: target.org.clone().unwrap_or_default(),
-                });
-            }
-            zilv_store::orgs::by_id(conn, p.org_id)
-                .await?
-                .ok_or_else(|| ServiceError::NotFound {
-                    what: "organisation",
-                    key: p.org_code.clone(),
-                })?
-        }
-    };
+    let org = scope(conn, ctx, target.org.as_deref(), Permission::EditFindings).await?;
     let system = systems::by_code(conn, org.id, target.system.trim())
         .await?
         .ok_or_else(|| ServiceError::NotFound {
@@ -433,22 +440,24 @@ async fn resolve_target(conn: &mut Conn, ctx: &Ctx, target: &Target) -> Result<R
         .as_deref()
         .filter(|a| !a.trim().is_empty())
     {
+        None if assessor_user(ctx).is_some() => {
+            return Err(InvalidInput::new(
+                "assessment",
+                "an assessor imports findings into an assessment they are on",
+            )
+            .into())
+        }
         None => None,
         Some(code) => {
-            let a = assessments::by_code(conn, org.id, code.trim())
-                .await?
-                .ok_or_else(|| ServiceError::NotFound {
-                    what: "assessment",
-                    key: code.to_string(),
-                })?;
+            let a = visible(conn, ctx, org.id, code.trim()).await?;
             if !assessments::system_ids(conn, org.id, a.id)
                 .await?
                 .contains(&system.id)
             {
                 return Err(InvalidInput::new(
-                    "assessment",
+                    "system",
                     format!(
-                        "system {} is not in the scope of assessment {}",
+                        "{} is not in the scope of assessment {}",
                         system.code, a.code
                     ),
                 )
@@ -457,20 +466,6 @@ async fn resolve_target(conn: &mut Conn, ctx: &Ctx, target: &Target) -> Result<R
             Some(a)
         }
     };
-    if let Some(p) = &ctx.principal {
-        if p.role == Role::Assessor {
-            let member = match &assessment {
-                Some(a) => assessments::has_member_user(conn, org.id, a.id, p.user_id).await?,
-                None => false,
-            };
-            if !member {
-                return Err(ServiceError::Forbidden(
-                    "an assessor imports only into an assessment whose team they are on (name it with assessment)"
-                        .into(),
-                ));
-            }
-        }
-    }
     Ok(Resolved {
         org,
         system,

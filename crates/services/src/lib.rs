@@ -1,13 +1,20 @@
 //! Use cases over the store: each is one transaction that checks its input,
 //! makes its change and appends the audit event for it, or changes nothing.
 pub mod access;
+pub mod assessments;
+pub mod assessors;
 pub mod assets;
 pub mod audit;
 pub mod auth;
 mod context;
+pub mod dashboard;
+pub mod drills;
+pub mod files;
+pub mod findings;
 pub mod imports;
 pub mod orgs;
 pub mod password;
+pub mod plans;
 pub mod setup;
 pub mod systems;
 pub mod tokens;

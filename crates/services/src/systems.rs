@@ -195,6 +195,29 @@ async fn view(
     params: &Parameters,
     today: NaiveDate,
 ) -> Result<SystemView> {
+    let completed = crate::assessments::last_completed(conn, system.org_id)
+        .await?
+        .get(&system.id)
+        .copied();
+    view_with(conn, org_code, system, incidents, completed, params, today).await
+}
+
+/// The system's view, given its last completed assessment in Zilv: the
+/// schedule counts from the later of that and the recorded
+/// "assessed before Zilv" day (`last_assessed_on`).
+async fn view_with(
+    conn: &mut Conn,
+    org_code: &str,
+    system: System,
+    incidents: &[Incident],
+    completed: Option<NaiveDate>,
+    params: &Parameters,
+    today: NaiveDate,
+) -> Result<SystemView> {
+    let latest = match (system.last_assessed_on, completed) {
+        (Some(a), Some(b)) => Some(a.max(b)),
+        (a, b) => a.or(b),
+    };
     let assets = assets::codes_of_system(conn, system.org_id, system.id).await?;
     let incidents: Vec<Incident> = incidents
         .iter()
@@ -202,13 +225,7 @@ async fn view(
         .cloned()
         .collect();
     let majors: Vec<MajorIncident> = incidents.iter().map(|i| i.incident).collect();
-    let next_due = next_assessment_due(
-        system.class,
-        system.last_assessed_on,
-        &majors,
-        params,
-        today,
-    );
+    let next_due = next_assessment_due(system.class, latest, &majors, params, today);
     Ok(SystemView {
         org: org_code.to_string(),
         due_status: next_due.status(today),
@@ -230,9 +247,11 @@ pub async fn list(
     let mut conn = store.pool().acquire().await.map_err(StoreError::from)?;
     let org = scope(&mut conn, ctx, org, Permission::ViewRegisters).await?;
     let incidents = incidents::list(&mut conn, org.id).await?;
+    let completed = crate::assessments::last_completed(&mut conn, org.id).await?;
     let mut views = Vec::new();
     for s in systems::list(&mut conn, org.id).await? {
-        views.push(view(&mut conn, &org.code, s, &incidents, params, today).await?);
+        let last = completed.get(&s.id).copied();
+        views.push(view_with(&mut conn, &org.code, s, &incidents, last, params, today).await?);
     }
     views.sort_by(|a, b| {
         a.next_due
