@@ -1,6 +1,7 @@
 //! One function per command: call the use case, print the result.
 mod audit;
 mod catalog;
+mod import;
 mod init;
 mod records;
 mod serve;
@@ -23,6 +24,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Audit(cmd) => audit::run(&cli, cmd).await,
         Command::User(cmd) => users::run(&cli, cmd).await,
         Command::Serve(args) => serve::run(&cli, args).await,
+        Command::Import(args) => import::run(&cli, args).await,
     }
 }
 
