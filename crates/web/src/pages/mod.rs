@@ -4,6 +4,7 @@ mod audit;
 mod calendar;
 mod catalog;
 mod dashboard;
+mod imports;
 mod prefs;
 mod registers;
 mod sign_in;
@@ -61,6 +62,13 @@ pub fn routes() -> Router<AppState> {
         .route("/account/totp/disable", post(account::totp_disable))
         .route("/account/tokens", post(account::create_token))
         .route("/account/tokens/{id}/revoke", post(account::revoke_token))
+        .route("/imports/new", get(imports::new))
+        .route(
+            "/imports",
+            post(imports::upload).layer(axum::extract::DefaultBodyLimit::max(
+                crate::imports::MAX_IMPORT_BODY,
+            )),
+        )
 }
 
 async fn stylesheet() -> impl IntoResponse {
