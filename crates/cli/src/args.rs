@@ -50,6 +50,25 @@ pub enum Command {
     User(UserCmd),
     /// Serve the web application, the REST API and /healthz.
     Serve(ServeArgs),
+    /// Assessment plans and their approval (EVAL-2).
+    #[command(subcommand)]
+    Plan(crate::lifecycle_args::PlanCmd),
+    /// Assessors, qualifications and confidentiality agreements (EVAL-7).
+    #[command(subcommand)]
+    Assessor(crate::lifecycle_args::AssessorCmd),
+    /// Security assessments (EVAL-4, EVAL-5).
+    #[command(subcommand)]
+    Assessment(crate::lifecycle_args::AssessmentCmd),
+    /// Findings and their remediation (EVAL-8).
+    #[command(subcommand)]
+    Finding(crate::lifecycle_args::FindingCmd),
+    /// Social-engineering drills (EVAL-6).
+    #[command(subcommand)]
+    Drill(crate::lifecycle_args::DrillCmd),
+    /// What is overdue and due: findings, drills, the plan, systems.
+    Dashboard(crate::lifecycle_args::DashboardArgs),
+    /// Fill a fresh data directory with a demonstration company.
+    Demo(crate::lifecycle_args::DemoArgs),
     /// Import scanner reports into a system's findings (EVAL-4.1.3 to EVAL-4.1.5).
     Import(ImportArgs),
 }

@@ -3,6 +3,7 @@
 mod args;
 mod commands;
 mod env;
+mod lifecycle_args;
 mod table;
 
 use std::process::ExitCode;

@@ -76,6 +76,17 @@ const STATUSES: &[(FindingStatus, &str)] = &[
 ];
 
 impl FindingStatus {
+    /// Every status, in workflow order.
+    pub const ALL: [FindingStatus; 7] = [
+        FindingStatus::Open,
+        FindingStatus::InRemediation,
+        FindingStatus::Resolved,
+        FindingStatus::ClosedFixed,
+        FindingStatus::RiskAccepted,
+        FindingStatus::FalsePositive,
+        FindingStatus::Reactivated,
+    ];
+
     pub fn parse(field: &str, value: &str) -> Result<Self, InvalidInput> {
         parse_name(field, value.trim(), STATUSES)
     }
@@ -414,7 +425,10 @@ mod tests {
             p.target_date(Severity::Critical, found),
             Some(d("2026-12-05"))
         );
-        assert_eq!(p.target_date(Severity::Medium, found), Some(d("2027-02-26")));
+        assert_eq!(
+            p.target_date(Severity::Medium, found),
+            Some(d("2027-02-26"))
+        );
         assert_eq!(p.target_date(Severity::Low, found), Some(d("2027-05-27")));
         assert_eq!(p.target_date(Severity::High, found), Some(d("2026-12-28")));
         assert_eq!(p.target_date(Severity::Info, found), None);

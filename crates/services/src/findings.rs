@@ -31,7 +31,7 @@ pub struct FindingInput {
     pub title: String,
     /// `critical`, `high`, `medium`, `low` or `info`.
     pub severity: String,
-    /// The clause it falls under, e.g. `EVAL-4.1.3.4` or `SR-5.2`.
+    /// The clause it falls under, e.g. `EVAL-4.1.3.3` or `SR-5.2`.
     pub category: String,
     pub risk_description: String,
     pub recommendation: String,
@@ -122,7 +122,7 @@ fn check_category(value: &str) -> Result<String> {
     } else {
         Err(InvalidInput::new(
             "category",
-            format!("{value:?} is not a clause ID such as EVAL-4.1.3.4, SR-5.2 or APP-1.2"),
+            format!("{value:?} is not a clause ID such as EVAL-4.1.3.3, SR-5.2 or APP-1.2"),
         )
         .into())
     }

@@ -729,7 +729,7 @@ async fn finding(store: &Store, ctx: &Ctx, severity: &str, owner: &str) -> i64 {
             system: "CORE".into(),
             title: format!("{severity} weakness"),
             severity: severity.into(),
-            category: "EVAL-4.1.3.4".into(),
+            category: "EVAL-4.1.3.3".into(),
             risk_description: "弱密碼可被暴力破解".into(),
             recommendation: "啟用多因子驗證".into(),
             owner: owner.into(),

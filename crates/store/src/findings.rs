@@ -225,8 +225,9 @@ fn bind_all<'q>(
     q
 }
 
-/// One page of the findings matching `filter`, newest first, and how many
-/// match in all.
+/// One page of the findings matching `filter` and how many match in all:
+/// newest first, or, for overdue findings, the longest overdue first (the
+/// order of the `findings_org_overdue` index, so a page reads only its rows).
 pub async fn list(
     conn: &mut Conn,
     org_id: i64,
@@ -247,8 +248,13 @@ pub async fn list(
         q.fetch_one(&mut *conn).await?
     };
     let n = binds.len();
+    let order = if filter.overdue_on.is_some() {
+        "f.due_on, f.id"
+    } else {
+        "f.id DESC"
+    };
     let sql = format!(
-        "{SELECT} WHERE {cond} ORDER BY f.id DESC LIMIT ${} OFFSET ${}",
+        "{SELECT} WHERE {cond} ORDER BY {order} LIMIT ${} OFFSET ${}",
         n + 1,
         n + 2
     );
@@ -357,23 +363,26 @@ pub async fn history(
         .collect()
 }
 
-/// How many findings of the organisation are in each status.
+/// How many findings of the organisation are in each status (statuses
+/// with none left out). One indexed count per status: each reads only the
+/// `findings_org_status` index, never the table.
 pub async fn count_by_status(
     conn: &mut Conn,
     org_id: i64,
 ) -> Result<Vec<(FindingStatus, i64)>, StoreError> {
-    let rows = sqlx::query("SELECT status, COUNT(*) AS n FROM findings WHERE org_id = $1 GROUP BY status ORDER BY status")
-        .bind(org_id)
-        .fetch_all(conn)
-        .await?;
-    rows.iter()
-        .map(|r| {
-            Ok((
-                FindingStatus::parse("findings.status", &r.try_get::<String, _>("status")?)?,
-                r.try_get("n")?,
-            ))
-        })
-        .collect()
+    let mut out = Vec::new();
+    for status in FindingStatus::ALL {
+        let n: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM findings WHERE org_id = $1 AND status = $2")
+                .bind(org_id)
+                .bind(status.as_str())
+                .fetch_one(&mut *conn)
+                .await?;
+        if n > 0 {
+            out.push((status, n));
+        }
+    }
+    Ok(out)
 }
 
 /// Outstanding findings past their due date on `today`.

@@ -1,8 +1,12 @@
 //! One function per command: call the use case, print the result.
+mod assessments;
 mod audit;
 mod catalog;
+mod demo;
+mod findings;
 mod import;
 mod init;
+mod plans;
 mod records;
 mod serve;
 mod users;
@@ -24,6 +28,13 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Audit(cmd) => audit::run(&cli, cmd).await,
         Command::User(cmd) => users::run(&cli, cmd).await,
         Command::Serve(args) => serve::run(&cli, args).await,
+        Command::Plan(cmd) => plans::plan(&cli, cmd).await,
+        Command::Assessor(cmd) => plans::assessor(&cli, cmd).await,
+        Command::Assessment(cmd) => assessments::run(&cli, cmd).await,
+        Command::Finding(cmd) => findings::finding(&cli, cmd).await,
+        Command::Drill(cmd) => findings::drill(&cli, cmd).await,
+        Command::Dashboard(args) => findings::dashboard(&cli, args).await,
+        Command::Demo(args) => demo::run(&cli, args).await,
         Command::Import(args) => import::run(&cli, args).await,
     }
 }
