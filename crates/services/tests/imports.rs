@@ -590,3 +590,96 @@ async fn import_access_follows_roles_and_hides_other_organisations() {
     assert_eq!(evs.len(), 2);
     assert_eq!(evs[0].actor, "security_officer@ACME.tw");
 }
+
+#[tokio::test]
+async fn eval_4_1_3_1_an_assessor_imports_only_into_an_assessment_they_are_on() {
+    let (_db, store) = setup_store().await;
+    let params = Registry::builtin().unwrap().latest().unwrap().params;
+    systems::add(&store, &ctx(), &params, &system("ACME", "APP"))
+        .await
+        .unwrap();
+    let mut conn = store.pool().acquire().await.unwrap();
+    let org = zilv_store::orgs::by_code(&mut conn, "ACME")
+        .await
+        .unwrap()
+        .unwrap();
+    let stamp = "2026-11-28T00:00:00.000000Z";
+    let user = zilv_store::users::insert(
+        &mut conn,
+        &zilv_store::users::NewUser {
+            org_id: org.id,
+            email: "assessor@acme.tw",
+            display_name: "評估人員",
+            role: Role::Assessor,
+            password_hash: "not-a-hash",
+            must_change_password: false,
+        },
+        stamp,
+    )
+    .await
+    .unwrap();
+    let assessor = zilv_store::assessors::insert(
+        &mut conn,
+        &zilv_store::assessors::NewAssessor {
+            org_id: org.id,
+            name: "評估人員",
+            email: None,
+            affiliation: &zilv_domain::Affiliation::Inside {
+                unit: "稽核室".into(),
+            },
+            user_id: Some(user.id),
+        },
+        stamp,
+    )
+    .await
+    .unwrap();
+    let web = zilv_store::systems::by_code(&mut conn, org.id, "WEB")
+        .await
+        .unwrap()
+        .unwrap();
+    for (code, member) in [("A1", true), ("A2", false)] {
+        let a = zilv_store::assessments::insert(
+            &mut conn,
+            &zilv_store::assessments::NewAssessment {
+                org_id: org.id,
+                code,
+                title: code,
+                period_start: today(),
+                period_end: today(),
+                countermeasures: "-",
+            },
+            stamp,
+        )
+        .await
+        .unwrap();
+        zilv_store::assessments::add_system(&mut conn, org.id, a.id, web.id)
+            .await
+            .unwrap();
+        if member {
+            zilv_store::assessments::add_member(&mut conn, org.id, a.id, assessor.id, None, None)
+                .await
+                .unwrap();
+        }
+    }
+    drop(conn);
+    let mut p = principal(org.id, "ACME", Role::Assessor, true);
+    p.user_id = user.id;
+    let c = user_ctx(p);
+    let into = |system: &str, assessment: &str| Target {
+        org: None,
+        system: system.into(),
+        assessment: Some(assessment.into()),
+    };
+    // Not on the team of A2: it is "not found" to them.
+    let err = import_as(&store, &c, into("WEB", "A2")).await.unwrap_err();
+    assert!(matches!(err, ServiceError::NotFound { .. }), "{err}");
+    // APP is not in A1's scope.
+    let err = import_as(&store, &c, into("APP", "A1")).await.unwrap_err();
+    assert!(matches!(err, ServiceError::Invalid(_)), "{err}");
+    assert!(stored(&store).await.is_empty());
+    let report = import_as(&store, &c, into("WEB", "A1")).await.unwrap();
+    assert_eq!(report.assessment.as_deref(), Some("A1"));
+    let rows = stored(&store).await;
+    assert_eq!(rows.len() as u64, report.total.new);
+    assert!(rows.iter().all(|r| r.assessment.as_deref() == Some("A1")));
+}
