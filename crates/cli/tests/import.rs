@@ -147,11 +147,26 @@ fn eval_4_1_4_1_import_json_dry_run_and_rescan() {
     let cells: Vec<&str> = total.split_whitespace().collect();
     // total, scanned, new, unchanged, closed, reactivated, kept
     assert_eq!(cells[1], second.len().to_string(), "{text}");
-    assert_eq!(cells[2], second.difference(&first).count().to_string(), "{text}");
-    assert_eq!(cells[3], second.intersection(&first).count().to_string(), "{text}");
-    assert_eq!(cells[4], first.difference(&second).count().to_string(), "{text}");
+    assert_eq!(
+        cells[2],
+        second.difference(&first).count().to_string(),
+        "{text}"
+    );
+    assert_eq!(
+        cells[3],
+        second.intersection(&first).count().to_string(),
+        "{text}"
+    );
+    assert_eq!(
+        cells[4],
+        first.difference(&second).count().to_string(),
+        "{text}"
+    );
     assert_eq!(cells[5], "0", "{text}");
-    assert!(text.contains("SEVERITY") && text.contains("REACTIVATED"), "{text}");
+    assert!(
+        text.contains("SEVERITY") && text.contains("REACTIVATED"),
+        "{text}"
+    );
     assert!(text.lines().any(|l| l.starts_with("critical")), "{text}");
     assert_eq!(audit_imports(&db), 2);
 }

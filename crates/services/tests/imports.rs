@@ -9,9 +9,7 @@ use chrono::{NaiveDate, TimeZone, Utc};
 use sha2::{Digest, Sha256};
 use zilv_catalog::Registry;
 use zilv_domain::{FindingStatus, RemediationPolicy, Role, Severity};
-use zilv_services::imports::{
-    self, ImportInput, ImportReport, ReportFile, ReportSource, Target,
-};
+use zilv_services::imports::{self, ImportInput, ImportReport, ReportFile, ReportSource, Target};
 use zilv_services::orgs::NewOrg;
 use zilv_services::setup::InitInput;
 use zilv_services::systems::SystemInput;
@@ -186,10 +184,11 @@ async fn eval_4_1_3_1_and_eval_4_1_4_1_every_sample_imports_with_its_findings() 
         let rows = stored(&store).await;
         assert_eq!(rows.len(), distinct.len(), "{rel}");
         // Spot checks: the first, middle and last finding of the file.
-        let picks: Vec<&zilv_scans::Finding> = [0, expected.len() / 2, expected.len().wrapping_sub(1)]
-            .iter()
-            .filter_map(|&i| expected.get(i))
-            .collect();
+        let picks: Vec<&zilv_scans::Finding> =
+            [0, expected.len() / 2, expected.len().wrapping_sub(1)]
+                .iter()
+                .filter_map(|&i| expected.get(i))
+                .collect();
         for f in picks {
             let row = rows
                 .iter()
@@ -210,7 +209,12 @@ async fn eval_4_1_3_1_and_eval_4_1_4_1_every_sample_imports_with_its_findings() 
             if !f.title.trim().is_empty() {
                 assert_eq!(row.title, f.title.trim(), "{rel}");
             }
-            match f.solution.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+            match f
+                .solution
+                .as_deref()
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+            {
                 Some(solution) => assert_eq!(row.recommendation, solution, "{rel}"),
                 None => assert!(row.recommendation.contains("gives no solution"), "{rel}"),
             }
@@ -219,10 +223,16 @@ async fn eval_4_1_3_1_and_eval_4_1_4_1_every_sample_imports_with_its_findings() 
             }
             assert!(row.risk_description.contains(&f.rule_id), "{rel}");
             for target in [&f.host, &f.url, &f.file_path].into_iter().flatten() {
-                assert!(row.risk_description.contains(target.as_str()), "{rel}: {target}");
+                assert!(
+                    row.risk_description.contains(target.as_str()),
+                    "{rel}: {target}"
+                );
             }
             if let Some(port) = f.port {
-                assert!(row.risk_description.contains(&format!("port {port}/")), "{rel}");
+                assert!(
+                    row.risk_description.contains(&format!("port {port}/")),
+                    "{rel}"
+                );
             }
             for cve in &f.cves {
                 assert!(row.risk_description.contains(cve.as_str()), "{rel}");
@@ -266,7 +276,10 @@ async fn eval_4_1_4_1_zap_rescan_counts_new_unchanged_closed_and_reactivated() {
     let only_first: BTreeSet<&String> = first.difference(&second).collect();
     let only_second: BTreeSet<&String> = second.difference(&first).collect();
     let both: BTreeSet<&String> = first.intersection(&second).collect();
-    assert!(!only_first.is_empty(), "the scans must differ for this test");
+    assert!(
+        !only_first.is_empty(),
+        "the scans must differ for this test"
+    );
 
     let r1 = import(&store, vec![file("zap/zap-results-first-scan.xml")], false).await;
     assert_eq!(r1.total.new, first.len() as u64);
@@ -347,12 +360,24 @@ async fn eval_4_1_4_1_risk_accepted_and_false_positive_keep_their_state_across_r
         accepted_reason: None,
         ..accept.clone()
     };
-    findings::update_state(&mut conn, seen.org_id, seen.id, &accept, "2026-11-28T01:00:00Z")
-        .await
-        .unwrap();
-    findings::update_state(&mut conn, gone.org_id, gone.id, &dismiss, "2026-11-28T01:00:00Z")
-        .await
-        .unwrap();
+    findings::update_state(
+        &mut conn,
+        seen.org_id,
+        seen.id,
+        &accept,
+        "2026-11-28T01:00:00Z",
+    )
+    .await
+    .unwrap();
+    findings::update_state(
+        &mut conn,
+        gone.org_id,
+        gone.id,
+        &dismiss,
+        "2026-11-28T01:00:00Z",
+    )
+    .await
+    .unwrap();
     drop(conn);
     let r = import(&store, vec![file("zap/zap-results-second-scan.xml")], false).await;
     assert_eq!(r.total.kept, 2);
@@ -564,7 +589,9 @@ async fn import_access_follows_roles_and_hides_other_organisations() {
     let outsider = user_ctx(principal(other.id, "OTHER", Role::SecurityOfficer, true));
     let err = import_as(&store, &outsider, mine("WEB")).await.unwrap_err();
     assert!(matches!(err, ServiceError::NotFound { .. }), "{err}");
-    let err = import_as(&store, &outsider, target("WEB")).await.unwrap_err();
+    let err = import_as(&store, &outsider, target("WEB"))
+        .await
+        .unwrap_err();
     assert!(matches!(err, ServiceError::NotFound { .. }), "{err}");
     // Roles that may not import, and read-only tokens.
     for (role, write) in [

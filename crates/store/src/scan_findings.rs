@@ -34,8 +34,14 @@ pub async fn known(conn: &mut Conn, org_id: i64, system_id: i64) -> Result<Vec<K
                 id: r.try_get("id")?,
                 fingerprint: r.try_get("fingerprint")?,
                 source: r.try_get("source")?,
-                severity: Severity::parse("findings.severity", &r.try_get::<String, _>("severity")?)?,
-                status: FindingStatus::parse("findings.status", &r.try_get::<String, _>("status")?)?,
+                severity: Severity::parse(
+                    "findings.severity",
+                    &r.try_get::<String, _>("severity")?,
+                )?,
+                status: FindingStatus::parse(
+                    "findings.status",
+                    &r.try_get::<String, _>("status")?,
+                )?,
                 due_on: opt_day("findings.due_on", r.try_get("due_on")?)?,
             })
         })

@@ -106,10 +106,7 @@ pub async fn run(
     })
     .await
     .map_err(|e| {
-        ServiceError::Invalid(InvalidInput::new(
-            "upload",
-            format!("reading stopped: {e}"),
-        ))
+        ServiceError::Invalid(InvalidInput::new("upload", format!("reading stopped: {e}")))
     })??;
     let report = imports::apply(
         &state.store,

@@ -114,7 +114,10 @@ async fn eval_4_1_4_1_api_import_with_a_bearer_token_dry_run_gzip_and_rescan() {
         r["total"]["unchanged"],
         second.intersection(&first).count() as u64
     );
-    assert_eq!(r["total"]["closed"], first.difference(&second).count() as u64);
+    assert_eq!(
+        r["total"]["closed"],
+        first.difference(&second).count() as u64
+    );
     assert_eq!(r["total"]["reactivated"], 0);
     assert_eq!(import_events(&s).await, 2);
 }
@@ -192,7 +195,12 @@ fn multipart(fields: &[(&str, &str)], file: (&str, &[u8])) -> (String, Vec<u8>) 
     (format!("multipart/form-data; boundary={boundary}"), out)
 }
 
-async fn upload(b: &Browser, action: &str, fields: &[(&str, &str)], file: (&str, &[u8])) -> (u16, String) {
+async fn upload(
+    b: &Browser,
+    action: &str,
+    fields: &[(&str, &str)],
+    file: (&str, &[u8]),
+) -> (u16, String) {
     let (ct, body) = multipart(fields, file);
     let cookie: Vec<String> = b.cookies.iter().map(|(k, v)| format!("{k}={v}")).collect();
     // A fresh connection each time: a refused upload's connection is closed

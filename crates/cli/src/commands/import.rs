@@ -72,8 +72,8 @@ pub async fn run(cli: &Cli, args: &ImportArgs) -> Result<ExitCode> {
     let mut total = 0u64;
     let mut files = Vec::new();
     for path in &args.files {
-        let meta = std::fs::metadata(path)
-            .map_err(|e| anyhow!("{}: cannot read: {e}", path.display()))?;
+        let meta =
+            std::fs::metadata(path).map_err(|e| anyhow!("{}: cannot read: {e}", path.display()))?;
         total += meta.len();
         files.push(ReportFile {
             name: path.display().to_string(),

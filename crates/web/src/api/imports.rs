@@ -35,7 +35,8 @@ pub async fn import(
     query: Result<Query<ImportQuery>, axum::extract::rejection::QueryRejection>,
     body: Body,
 ) -> Result<Response, AppError> {
-    let Query(q) = query.map_err(|e| AppError::new(StatusCode::BAD_REQUEST, e.body_text()).json())?;
+    let Query(q) =
+        query.map_err(|e| AppError::new(StatusCode::BAD_REQUEST, e.body_text()).json())?;
     let ctx = a.ctx(&s);
     let target = Target {
         org: None,
@@ -53,7 +54,11 @@ pub async fn import(
     let mut body = body;
     while let Some(frame) = body.frame().await {
         let frame = frame.map_err(|e| {
-            AppError::new(StatusCode::BAD_REQUEST, format!("cannot read the request body: {e}")).json()
+            AppError::new(
+                StatusCode::BAD_REQUEST,
+                format!("cannot read the request body: {e}"),
+            )
+            .json()
         })?;
         if let Some(chunk) = frame.data_ref() {
             spool.write(&mut file, chunk).map_err(AppError::json)?;

@@ -103,15 +103,38 @@ pub const OPERATIONS: &[(&str, &str, &str, Option<&str>, u16)] = &[
 /// What the generic entry of `POST /api/v1/imports` lacks: its query
 /// parameters, its raw request body and the dry run's 200.
 fn import_details(op: &mut Value) {
-    let q = |name: &str, required: bool, schema: Value, description: &str| {
-        json!({ "name": name, "in": "query", "required": required, "schema": schema, "description": description })
-    };
+    let q = |name: &str, required: bool, schema: Value, description: &str| json!({ "name": name, "in": "query", "required": required, "schema": schema, "description": description });
     op["parameters"] = json!([
-        q("system", true, json!({ "type": "string" }), "code of the system the findings belong to"),
-        q("assessment", false, json!({ "type": "string" }), "code of the assessment the findings belong to"),
-        q("format", false, json!({ "type": "string", "enum": ["nessus", "openvas", "nmap", "zap-xml", "zap-json", "burp", "trivy", "sarif", "nuclei-json", "nuclei-jsonl", "csv"] }), "the report format, instead of detecting it from the content"),
-        q("dry_run", false, json!({ "type": "boolean" }), "report what would change, change nothing"),
-        q("name", false, json!({ "type": "string" }), "the report's file name, for errors and the audit trail"),
+        q(
+            "system",
+            true,
+            json!({ "type": "string" }),
+            "code of the system the findings belong to"
+        ),
+        q(
+            "assessment",
+            false,
+            json!({ "type": "string" }),
+            "code of the assessment the findings belong to"
+        ),
+        q(
+            "format",
+            false,
+            json!({ "type": "string", "enum": ["nessus", "openvas", "nmap", "zap-xml", "zap-json", "burp", "trivy", "sarif", "nuclei-json", "nuclei-jsonl", "csv"] }),
+            "the report format, instead of detecting it from the content"
+        ),
+        q(
+            "dry_run",
+            false,
+            json!({ "type": "boolean" }),
+            "report what would change, change nothing"
+        ),
+        q(
+            "name",
+            false,
+            json!({ "type": "string" }),
+            "the report's file name, for errors and the audit trail"
+        ),
     ]);
     op["requestBody"] = json!({ "required": true, "description": "the report file as it is (any content type; gzip accepted), at most 256 MiB", "content": { "*/*": { "schema": { "type": "string", "format": "binary" } } } });
     op["responses"]["200"] = json!({ "description": "dry run: what the import would do", "content": { "application/json": {} } });

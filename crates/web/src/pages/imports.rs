@@ -217,7 +217,10 @@ async fn refused(
 }
 
 fn bad_upload(e: axum::extract::multipart::MultipartError) -> AppError {
-    AppError::new(e.status(), format!("the upload could not be read: {}", e.body_text()))
+    AppError::new(
+        e.status(),
+        format!("the upload could not be read: {}", e.body_text()),
+    )
 }
 
 pub async fn upload(
@@ -272,10 +275,7 @@ pub async fn upload(
         }
     }
     if spool.is_empty() {
-        let e = ServiceError::Invalid(zilv_domain::InvalidInput::new(
-            "file",
-            l(lang, "no_file"),
-        ));
+        let e = ServiceError::Invalid(zilv_domain::InvalidInput::new("file", l(lang, "no_file")));
         return refused(&state, &page, &auth, e, &f).await;
     }
     let format = Some(f.format.clone()).filter(|x| !x.is_empty());
