@@ -357,13 +357,13 @@ pub enum FindingCmd {
         #[command(flatten)]
         json: Json,
     },
-    /// Export findings as CSV on standard output (or to --output).
+    /// Export findings as CSV (on standard output or to --output) or XLSX (to --output).
     Export {
         #[command(flatten)]
         org: OrgArg,
         #[command(flatten)]
         filter: FindingFilter,
-        #[arg(long, default_value = "csv", value_parser = ["csv"])]
+        #[arg(long, default_value = "csv", value_parser = ["csv", "xlsx"])]
         format: String,
         #[arg(long, value_name = "FILE")]
         output: Option<PathBuf>,

@@ -352,6 +352,12 @@ fn eval_lifecycle_plan_team_refused_start_fixed_finding_verified_through_the_cli
     assert_eq!(page["total"], 1);
     let csv = ok(&zilv(&db, &["finding", "export"]));
     assert!(csv.lines().count() == 2 && csv.contains("弱密碼"), "{csv}");
+    let xlsx = db.data_dir().join("findings.xlsx").display().to_string();
+    ok(&zilv(
+        &db,
+        &["finding", "export", "--format", "xlsx", "--output", &xlsx],
+    ));
+    assert!(std::fs::read(&xlsx).unwrap().starts_with(b"PK\x03\x04"));
     let system = json(&zilv(&db, &["system", "show", "CORE", "--json"]));
     assert_eq!(system["next_due"]["on"], "2027-11-28");
     let verify = zilv(&db, &["audit", "verify"]);

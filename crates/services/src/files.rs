@@ -124,15 +124,21 @@ pub(crate) async fn put(
     })
 }
 
-/// A stored file's description and bytes, for download.
+/// A stored file's description and bytes, for download by those who see
+/// assessments or findings.
 pub async fn get(
     store: &Store,
     ctx: &Ctx,
     org: Option<&str>,
     sha256: &str,
 ) -> Result<(FileInfo, Vec<u8>)> {
+    let perm = if ctx.require(Permission::ViewAssessments).is_ok() {
+        Permission::ViewAssessments
+    } else {
+        Permission::ViewFindings
+    };
     let mut conn = store.pool().acquire().await.map_err(StoreError::from)?;
-    let org = scope(&mut conn, ctx, org, Permission::ViewAssessments).await?;
+    let org = scope(&mut conn, ctx, org, perm).await?;
     files::get(&mut conn, org.id, sha256)
         .await?
         .ok_or_else(|| ServiceError::NotFound {

@@ -671,3 +671,37 @@ pub fn to_csv(header: &[&str], rows: &[Vec<String>]) -> String {
     }
     out
 }
+
+/// An XLSX workbook of a header and rows: one worksheet with a bold, frozen
+/// header row and an autofilter. Its creation time is fixed, so the bytes
+/// depend on the rows only.
+pub fn to_xlsx(
+    header: &[&str],
+    rows: &[Vec<String>],
+) -> std::result::Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
+    use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook};
+    let mut wb = Workbook::new();
+    let created = ExcelDateTime::from_ymd(2000, 1, 1)?;
+    wb.set_properties(
+        &DocProperties::new()
+            .set_title("Findings")
+            .set_creation_datetime(&created),
+    );
+    let ws = wb.add_worksheet();
+    ws.set_name("Findings")?;
+    let bold = Format::new().set_bold();
+    for (c, h) in header.iter().enumerate() {
+        ws.write_string_with_format(0, u16::try_from(c).unwrap_or(u16::MAX), *h, &bold)?;
+    }
+    for (r, row) in rows.iter().enumerate() {
+        let r = u32::try_from(r + 1).unwrap_or(u32::MAX);
+        for (c, cell) in row.iter().enumerate() {
+            ws.write_string(r, u16::try_from(c).unwrap_or(u16::MAX), cell)?;
+        }
+    }
+    ws.set_freeze_panes(1, 0)?;
+    let last_col = u16::try_from(header.len().saturating_sub(1)).unwrap_or(u16::MAX);
+    let last_row = u32::try_from(rows.len()).unwrap_or(u32::MAX);
+    ws.autofilter(0, 0, last_row, last_col)?;
+    wb.save_to_buffer()
+}

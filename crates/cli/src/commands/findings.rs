@@ -3,7 +3,7 @@
 use std::io::Write;
 use std::process::ExitCode;
 
-use anyhow::{Context as _, Result};
+use anyhow::{anyhow, Context as _, Result};
 use zilv_domain::RemediationPolicy;
 use zilv_services::dashboard;
 use zilv_services::drills::{self, DrillInput};
@@ -177,15 +177,23 @@ pub async fn finding(cli: &Cli, cmd: &FindingCmd) -> Result<ExitCode> {
         FindingCmd::Export {
             org,
             filter,
-            format: _,
+            format,
             output,
         } => {
+            if format == "xlsx" && output.is_none() {
+                store.close().await;
+                return Err(anyhow!("--format xlsx: name the file with --output"));
+            }
             let rows = findings::export_rows(&store, &ctx, &query(org, filter, None, None)).await?;
-            let csv = findings::to_csv(&findings::CSV_HEADER, &rows);
+            let bytes = if format == "xlsx" {
+                findings::to_xlsx(&findings::CSV_HEADER, &rows)?
+            } else {
+                findings::to_csv(&findings::CSV_HEADER, &rows).into_bytes()
+            };
             match output {
-                Some(path) => std::fs::write(path, csv)
+                Some(path) => std::fs::write(path, bytes)
                     .with_context(|| format!("cannot write {}", path.display()))?,
-                None => std::io::stdout().write_all(csv.as_bytes())?,
+                None => std::io::stdout().write_all(&bytes)?,
             }
             store.close().await;
             return Ok(ExitCode::SUCCESS);
