@@ -61,7 +61,6 @@ fn generate(path: &Path, findings: u64) -> u64 {
         put("</ReportHost>\n");
     }
     put("</Report>\n</NessusClientData_v2>\n");
-    drop(put);
     w.flush().unwrap();
     size
 }
