@@ -72,6 +72,8 @@ pub enum Command {
     Dashboard(crate::lifecycle_args::DashboardArgs),
     /// Fill a fresh data directory with a demonstration company.
     Demo(crate::lifecycle_args::DemoArgs),
+    /// Import scanner reports into a system's findings (EVAL-4.1.3 to EVAL-4.1.5).
+    Import(ImportArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -336,4 +338,28 @@ pub enum AssetCmd {
 pub enum AuditCmd {
     /// Walk the hash chain; exit 0 when intact, 1 naming the first broken event.
     Verify(Json),
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// Report files (Nessus, OpenVAS, Nmap, ZAP, Burp, Trivy, SARIF, Nuclei, CSV; gzip too).
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+    #[command(flatten)]
+    pub org: OrgArg,
+    /// Code of the system the findings belong to.
+    #[arg(long)]
+    pub system: String,
+    /// Code of the assessment the findings belong to.
+    #[arg(long)]
+    pub assessment: Option<String>,
+    /// Report format instead of detecting it: nessus, openvas, nmap, zap-xml,
+    /// zap-json, burp, trivy, sarif, nuclei-json, nuclei-jsonl or csv.
+    #[arg(long)]
+    pub format: Option<String>,
+    /// Show what would change without changing anything.
+    #[arg(long)]
+    pub dry_run: bool,
+    #[command(flatten)]
+    pub json: Json,
 }

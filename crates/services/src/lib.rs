@@ -11,6 +11,7 @@ pub mod dashboard;
 pub mod drills;
 pub mod files;
 pub mod findings;
+pub mod imports;
 pub mod ioc_reviews;
 pub mod orgs;
 pub mod password;

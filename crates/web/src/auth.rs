@@ -160,23 +160,33 @@ async fn resolve_and_check(state: &AppState, req: Request) -> Result<Request, Ap
     Ok(req)
 }
 
-/// The anti-forgery token the request carries, from the header or the form
-/// body; the body is read and put back.
+/// The anti-forgery token the request carries, from the header, the form
+/// body (read and put back) or, for a multipart upload, the query string.
 async fn csrf_given(req: Request) -> Result<(Option<String>, Request), AppError> {
     if let Some(h) = req.headers().get(CSRF_HEADER) {
         return Ok((h.to_str().ok().map(str::to_string), req));
     }
-    if is_multipart(&req) {
-        // A file upload's body is not read here: its form carries the token
-        // in the action URL's query string instead.
-        return Ok((query_token(req.uri()), req));
-    }
-    let is_form = req
+    let content_type = req
         .headers()
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
-    if !is_form {
+        .unwrap_or("");
+    if content_type.starts_with("multipart/form-data") {
+        // A file upload is not read here: its form's action carries the token
+        // in the query string.
+        let token = req
+            .uri()
+            .query()
+            .and_then(|q| serde_urlencoded::from_str::<Vec<(String, String)>>(q).ok())
+            .and_then(|pairs| {
+                pairs
+                    .into_iter()
+                    .find(|(k, _)| k == CSRF_FIELD)
+                    .map(|(_, v)| v)
+            });
+        return Ok((token, req));
+    }
+    if !content_type.starts_with("application/x-www-form-urlencoded") {
         return Ok((None, req));
     }
     let (parts, body) = req.into_parts();
@@ -195,22 +205,6 @@ async fn csrf_given(req: Request) -> Result<(Option<String>, Request), AppError>
                 .map(|(_, v)| v)
         });
     Ok((token, Request::from_parts(parts, Body::from(bytes))))
-}
-
-fn is_multipart(req: &Request) -> bool {
-    req.headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("multipart/form-data"))
-}
-
-/// The `_csrf` parameter of a URL's query string.
-pub fn query_token(uri: &axum::http::Uri) -> Option<String> {
-    serde_urlencoded::from_str::<Vec<(String, String)>>(uri.query()?)
-        .ok()?
-        .into_iter()
-        .find(|(k, _)| k == CSRF_FIELD)
-        .map(|(_, v)| v)
 }
 
 /// The signed-in caller; without one, a page request goes to the sign-in

@@ -10,6 +10,7 @@ mod forms;
 mod headers;
 mod i18n;
 mod ical;
+mod imports;
 mod layout;
 mod multipart;
 mod pages;

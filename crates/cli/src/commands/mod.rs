@@ -4,6 +4,7 @@ mod audit;
 mod catalog;
 mod demo;
 mod findings;
+mod import;
 mod init;
 pub(crate) mod ioc;
 mod ioc_review;
@@ -37,6 +38,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Drill(cmd) => findings::drill(&cli, cmd).await,
         Command::Dashboard(args) => findings::dashboard(&cli, args).await,
         Command::Demo(args) => demo::run(&cli, args).await,
+        Command::Import(args) => import::run(&cli, args).await,
     }
 }
 

@@ -1,6 +1,7 @@
 //! The REST API under `/api/v1`: JSON in and out, signed in by a bearer
 //! token (or a session with the `X-CSRF-Token` header), the same use cases
 //! and permissions as the pages.
+mod imports;
 pub mod openapi;
 
 use axum::extract::{Path, Query, State};
@@ -44,6 +45,12 @@ pub fn routes() -> Router<AppState> {
         .route("/members", get(members))
         .route("/catalog/clauses", get(clauses))
         .route("/catalog/clauses/{id}", get(clause))
+        .route(
+            "/imports",
+            post(imports::import).layer(axum::extract::DefaultBodyLimit::max(
+                crate::imports::MAX_IMPORT_BODY,
+            )),
+        )
 }
 
 type ApiResult = Result<Response, AppError>;

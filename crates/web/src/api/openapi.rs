@@ -91,7 +91,54 @@ pub const OPERATIONS: &[(&str, &str, &str, Option<&str>, u16)] = &[
         None,
         200,
     ),
+    (
+        "post",
+        "/api/v1/imports",
+        "Import a scanner report (the raw body, gzip too) into a system's findings (EVAL-4.1.3 to EVAL-4.1.5); 200 for a dry run",
+        None,
+        201,
+    ),
 ];
+
+/// What the generic entry of `POST /api/v1/imports` lacks: its query
+/// parameters, its raw request body and the dry run's 200.
+fn import_details(op: &mut Value) {
+    let q = |name: &str, required: bool, schema: Value, description: &str| json!({ "name": name, "in": "query", "required": required, "schema": schema, "description": description });
+    op["parameters"] = json!([
+        q(
+            "system",
+            true,
+            json!({ "type": "string" }),
+            "code of the system the findings belong to"
+        ),
+        q(
+            "assessment",
+            false,
+            json!({ "type": "string" }),
+            "code of the assessment the findings belong to"
+        ),
+        q(
+            "format",
+            false,
+            json!({ "type": "string", "enum": ["nessus", "openvas", "nmap", "zap-xml", "zap-json", "burp", "trivy", "sarif", "nuclei-json", "nuclei-jsonl", "csv"] }),
+            "the report format, instead of detecting it from the content"
+        ),
+        q(
+            "dry_run",
+            false,
+            json!({ "type": "boolean" }),
+            "report what would change, change nothing"
+        ),
+        q(
+            "name",
+            false,
+            json!({ "type": "string" }),
+            "the report's file name, for errors and the audit trail"
+        ),
+    ]);
+    op["requestBody"] = json!({ "required": true, "description": "the report file as it is (any content type; gzip accepted), at most 256 MiB", "content": { "*/*": { "schema": { "type": "string", "format": "binary" } } } });
+    op["responses"]["200"] = json!({ "description": "dry run: what the import would do", "content": { "application/json": {} } });
+}
 
 fn schemas() -> Value {
     let s = |props: Value, required: &[&str]| json!({ "type": "object", "additionalProperties": false, "properties": props, "required": required });
@@ -176,6 +223,12 @@ pub fn build() -> Value {
         {
             entry.insert((*method).to_string(), op);
         }
+    }
+    if let Some(op) = paths
+        .get_mut("/api/v1/imports")
+        .and_then(|p| p.get_mut("post"))
+    {
+        import_details(op);
     }
     json!({
         "openapi": "3.1.0",

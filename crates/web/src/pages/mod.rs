@@ -6,6 +6,7 @@ mod calendar;
 mod catalog;
 mod dashboard;
 mod findings;
+mod imports;
 mod ioc_reviews;
 mod prefs;
 mod registers;
@@ -83,6 +84,13 @@ pub fn routes() -> Router<AppState> {
         .route("/account/totp/disable", post(account::totp_disable))
         .route("/account/tokens", post(account::create_token))
         .route("/account/tokens/{id}/revoke", post(account::revoke_token))
+        .route("/imports/new", get(imports::new))
+        .route(
+            "/imports",
+            post(imports::upload).layer(axum::extract::DefaultBodyLimit::max(
+                crate::imports::MAX_IMPORT_BODY,
+            )),
+        )
 }
 
 async fn stylesheet() -> impl IntoResponse {

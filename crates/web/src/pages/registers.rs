@@ -30,6 +30,9 @@ pub async fn systems(
         @if auth.principal.can(zilv_services::Permission::EditRegisters) {
             p { a.button href="/systems/new" { (page.t("add_system")) } }
         }
+        @if auth.principal.can(zilv_services::Permission::EditFindings) {
+            p { a.button id="import-link" href="/imports/new" { (if page.lang == crate::i18n::Lang::En { "Import scanner reports" } else { "匯入弱點掃描報告" }) } }
+        }
         table.list id="systems" {
             thead { tr {
                 th { (page.t("code")) } th { (page.t("name")) } th { (page.t("class")) }
