@@ -60,6 +60,11 @@ impl Page<'_> {
                                 @if can(Permission::ViewAssessments) {
                                     a href="/assessments" { (t(l, "assessments")) }
                                 }
+                                @if can(Permission::ViewAssessments) && a.principal.role != zilv_domain::Role::Assessor {
+                                    a href="/plans" { (t(l, "plans")) }
+                                    a href="/assessors" { (t(l, "assessors")) }
+                                    a href="/drills" { (t(l, "drills")) }
+                                }
                                 @if can(Permission::ViewFindings) {
                                     a href="/findings" { (t(l, "findings")) }
                                 }

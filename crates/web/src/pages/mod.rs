@@ -1,16 +1,20 @@
 //! The server-rendered pages, one module per area, and their routes.
 mod account;
 mod assessments;
+mod assessors;
 mod audit;
 mod calendar;
 mod catalog;
 mod dashboard;
+mod drills;
 mod findings;
 mod imports;
 mod ioc_reviews;
+mod plans;
 mod prefs;
 mod registers;
 mod sign_in;
+mod upload;
 mod users;
 
 use axum::extract::FromRequestParts;
@@ -69,6 +73,18 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/ioc-reviews/{assessment}/new", get(ioc_reviews::new))
         .route("/ioc-reviews/{assessment}/{id}", get(ioc_reviews::show))
+        .route("/plans", get(plans::list).post(plans::create))
+        .route("/plans/new", get(plans::new))
+        .route("/plans/{id}", get(plans::show))
+        .route("/plans/{id}/approve", post(plans::approve))
+        .route("/plans/{id}/review", post(plans::review))
+        .route("/assessors", get(assessors::list).post(assessors::add))
+        .route("/assessors/new", get(assessors::new))
+        .route("/assessors/{id}", get(assessors::show))
+        .route("/assessors/{id}/qualifications", post(assessors::qualify))
+        .route("/assessors/{id}/nda", post(assessors::record_nda))
+        .route("/drills", get(drills::list).post(drills::add))
+        .route("/drills/new", get(drills::new))
         .route("/audit", get(audit::browse))
         .route("/audit/export.csv", get(audit::export_csv))
         .route("/audit/export.json", get(audit::export_json))

@@ -112,7 +112,7 @@ pub async fn new_system(view: View, SignedIn(auth): SignedIn) -> Result<Response
 }
 
 /// Re-shows a form with the refusal when the input was refused; other errors become error pages.
-fn refused(
+pub(crate) fn refused(
     page: &Page<'_>,
     title: &str,
     e: ServiceError,
