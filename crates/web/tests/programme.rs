@@ -291,3 +291,180 @@ async fn eval_2_1_eval_7_2_another_company_sees_neither_the_plan_nor_the_assesso
     let (_, list) = beta.page("/assessors").await;
     assert!(!list.contains("王評估"));
 }
+
+/// Adds a certificate-backed qualification of `kind` to the assessor at `path`.
+async fn qualify(b: &mut Browser, path: &str, kind: &str, number: &str) {
+    let r = b
+        .post_multipart(
+            &format!("{path}/qualifications"),
+            &[
+                ("kind", kind),
+                ("evidence_kind", "certificate"),
+                ("cert_name", "資安證照"),
+                ("cert_number", number),
+                ("cert_issuer", "BSI"),
+                ("expires_on", "2028-06-30"),
+            ],
+            Some(("cert.pdf", PDF)),
+        )
+        .await;
+    assert_eq!(location(&r), path);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn eval_4_2_eval_7_2_eval_8_the_whole_assessment_flow_in_the_web_application() {
+    let s = start().await;
+    let mut b = officer(&s).await;
+    // Plan, approved with its document (EVAL-2.1, EVAL-2.2).
+    let plan_path = plan(&mut b).await;
+    let r = b
+        .post_multipart(
+            &format!("{plan_path}/approve"),
+            &[
+                ("body", "board"),
+                ("approved_on", "2026-11-20"),
+                ("resolution_ref", "第 12 屆第 3 次董事會"),
+            ],
+            Some(("plan.pdf", PDF)),
+        )
+        .await;
+    assert_eq!(location(&r), plan_path);
+    // An outside assessor with three of the four qualifications and an NDA.
+    let who = assessor(&mut b).await;
+    let assessor_id = who.rsplit('/').next().unwrap().to_string();
+    for (kind, n) in [
+        ("security_management", "M-1"),
+        ("security_technical", "T-1"),
+        ("simulated_attack", "A-1"),
+    ] {
+        qualify(&mut b, &who, kind, n).await;
+    }
+    let r = b
+        .post_multipart(
+            &format!("{who}/nda"),
+            &[("signed_on", "2026-11-01")],
+            Some(("nda.pdf", PDF)),
+        )
+        .await;
+    assert_eq!(location(&r), who);
+    // The assessment of CORE (class 1): created, team added, all items chosen.
+    let (st, form) = b.page("/assessments/new").await;
+    assert_eq!(st, 200);
+    assert!(form.contains("value=\"CORE\""));
+    let r = b
+        .post(
+            "/assessments",
+            &[
+                ("code", "A2026-01"),
+                ("title", "核心系統年度評估"),
+                ("systems", "CORE"),
+                ("period_start", "2026-12-01"),
+                ("period_end", "2026-12-20"),
+                ("countermeasures", "雙機備援；異地備份"),
+            ],
+        )
+        .await;
+    let a = location(&r);
+    assert_eq!(a, "/assessments/A2026-01");
+    let r = b
+        .post_multipart(
+            &format!("{a}/team"),
+            &[("assessor", &assessor_id), ("declared_on", "2026-11-25")],
+            Some(("independence.pdf", PDF)),
+        )
+        .await;
+    assert_eq!(location(&r), a);
+    let mut items: Vec<(String, String)> = Vec::new();
+    let (_, page) = b.page(&a).await;
+    for part in page.split("name=\"choice:").skip(1) {
+        let id = &part[..part.find('"').unwrap()];
+        items.push((format!("choice:{id}"), "selected".into()));
+    }
+    assert_eq!(items.len(), 17, "the 17 items of EVAL-4.1 are offered");
+    let form: Vec<(&str, &str)> = items
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    assert_eq!(location(&b.post(&format!("{a}/items"), &form).await), a);
+    // Class 1 needs all four qualifications (EVAL-7.2): starting is refused, naming the missing one.
+    let (_, page) = b.page(&a).await;
+    let problems = page.split("id=\"start-problems\"").nth(1).unwrap();
+    assert!(problems.contains("financial"), "{problems}");
+    let r = b.post(&format!("{a}/start"), &[]).await;
+    assert_eq!(r.status().as_u16(), 422);
+    assert!(r.text().await.unwrap().contains("financial"));
+    // Fixed: the fourth qualification; now it starts.
+    qualify(&mut b, &who, "financial_domain", "F-1").await;
+    assert_eq!(location(&b.post(&format!("{a}/start"), &[]).await), a);
+    let (_, page) = b.page(&a).await;
+    assert_eq!(by_id(&page, "assessment-status").unwrap(), "進行中");
+    // Results, then a finding of the assessment, remediated and verified (EVAL-8).
+    let r = b
+        .post(
+            &format!("{a}/results"),
+            &[
+                ("item", "EVAL-4.1.5.1"),
+                ("result", "not_satisfied"),
+                ("notes", "密碼長度 8 碼"),
+            ],
+        )
+        .await;
+    assert_eq!(location(&r), a);
+    let r = b
+        .post(
+            "/findings",
+            &[
+                ("system", "CORE"),
+                ("assessment", "A2026-01"),
+                ("title", "密碼原則不足"),
+                ("severity", "medium"),
+                ("category", "EVAL-4.1.5.1"),
+                ("risk_description", "密碼長度僅 8 碼"),
+                ("recommendation", "調整為 12 碼以上並啟用鎖定"),
+                ("owner", "acme.system_owner@acme.tw"),
+            ],
+        )
+        .await;
+    let finding = location(&r);
+    let mut owner = Browser::new(&s.base);
+    owner.sign_in("acme.system_owner@acme.tw").await;
+    let r = owner
+        .post_multipart(
+            &format!("{finding}/transition"),
+            &[("action", "start_remediation")],
+            None,
+        )
+        .await;
+    assert_eq!(location(&r), finding);
+    let r = owner
+        .post_multipart(
+            &format!("{finding}/transition"),
+            &[("action", "resolve"), ("reason", "已調整")],
+            Some(("gpo.txt", b"MinimumPasswordLength=12\n")),
+        )
+        .await;
+    assert_eq!(location(&r), finding);
+    let mut auditor = Browser::new(&s.base);
+    auditor.sign_in("acme.internal_auditor@acme.tw").await;
+    let r = auditor
+        .post_multipart(
+            &format!("{finding}/transition"),
+            &[("action", "verify_fix"), ("reason", "覆查通過")],
+            None,
+        )
+        .await;
+    assert_eq!(location(&r), finding);
+    let (_, list) = b.page("/findings?assessment=A2026-01").await;
+    assert!(list.contains("密碼原則不足"));
+    // The audit trail holds it all and is intact.
+    let (_, csv) = b.page("/audit/export.csv?object_type=assessment").await;
+    assert!(csv.lines().count() > 3, "{csv}");
+    let mut conn = s.store.pool().acquire().await.unwrap();
+    assert_eq!(
+        zilv_store::audit::verify(&mut conn)
+            .await
+            .unwrap()
+            .first_broken,
+        None
+    );
+}

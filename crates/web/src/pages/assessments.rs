@@ -25,6 +25,9 @@ pub async fn list(
     let page = view.page(Some(&auth));
     let d = page.dates;
     let body = html! {
+        @if auth.principal.can(Permission::ManageAssessments) {
+            p { a.button href="/assessments/new" { (page.t("new_assessment")) } }
+        }
         table.list id="assessments" {
             thead { tr {
                 th { (page.t("code")) } th { (page.t("title")) } th { (page.t("systems")) }
@@ -72,6 +75,11 @@ pub async fn show(
     let record =
         auth.principal.can(Permission::RecordResults) && a.status.as_str() == "in_progress";
     let base = format!("/assessments/{}", super::segment(&a.code));
+    let setup = if manage && a.status.as_str() == "planned" {
+        Some(super::assessment_setup::setup_forms(&state, &auth, &page, &a.code, &v.items).await?)
+    } else {
+        None
+    };
     let body = html! {
         dl.facts {
             dt { (page.t("status")) } dd #assessment-status { (page.t(a.status.as_str())) }
@@ -91,8 +99,9 @@ pub async fn show(
             ul.error #start-problems { @for p in &problems { li { (p) } } }
         }
         @if manage && a.status.as_str() == "planned" {
-            form.inline method="post" action={ (base) "/start" } { (page.csrf()) button type="submit" { (page.t("start")) } }
+            form.inline method="post" action={ (base) "/start" } { (page.csrf()) button #start type="submit" { (page.t("start")) } }
         }
+        @if let Some(forms) = &setup { (forms) }
         @if manage && a.status.as_str() == "in_progress" {
             form.inline method="post" action={ (base) "/complete" } { (page.csrf()) button type="submit" { (page.t("complete")) } }
         }

@@ -215,12 +215,9 @@ pub async fn show(
     let f = &v.finding;
     let d = page.dates;
     let actions: &[&str] = match f.status {
-        FindingStatus::Open | FindingStatus::Reactivated => &[
-            "start_remediation",
-            "resolve",
-            "accept_risk",
-            "mark_false_positive",
-        ],
+        FindingStatus::Open | FindingStatus::Reactivated => {
+            &["start_remediation", "accept_risk", "mark_false_positive"]
+        }
         FindingStatus::InRemediation => &["resolve", "accept_risk", "mark_false_positive"],
         FindingStatus::Resolved => &["verify_fix", "reject_fix"],
         FindingStatus::ClosedFixed | FindingStatus::RiskAccepted | FindingStatus::FalsePositive => {

@@ -1,5 +1,6 @@
 //! The server-rendered pages, one module per area, and their routes.
 mod account;
+mod assessment_setup;
 mod assessments;
 mod assessors;
 mod audit;
@@ -54,7 +55,19 @@ pub fn routes() -> Router<AppState> {
         .route("/users", get(users::list).post(users::add))
         .route("/users/new", get(users::new))
         .route("/users/{email}", get(users::show).post(users::update))
-        .route("/assessments", get(assessments::list))
+        .route(
+            "/assessments",
+            get(assessments::list).post(assessment_setup::create),
+        )
+        .route("/assessments/new", get(assessment_setup::new))
+        .route(
+            "/assessments/{code}/team",
+            post(assessment_setup::add_member),
+        )
+        .route(
+            "/assessments/{code}/items",
+            post(assessment_setup::set_items),
+        )
         .route("/assessments/{code}", get(assessments::show))
         .route("/assessments/{code}/start", post(assessments::start))
         .route("/assessments/{code}/complete", post(assessments::complete))
