@@ -135,6 +135,7 @@ const LABELS: &[(&str, &str, &str)] = &[
     ("object_type", "對象類型", "Object type"),
     ("export_csv", "匯出 CSV", "Export CSV"),
     ("export_json", "匯出 JSON", "Export JSON"),
+    ("export_xlsx", "匯出 Excel", "Export XLSX"),
     ("older", "較舊的事件", "Older events"),
     ("change_password", "變更密碼", "Change password"),
     ("current_password", "目前密碼", "Current password"),

@@ -398,6 +398,21 @@ async fn eval_4_2_eval_7_2_eval_8_the_whole_assessment_flow_in_the_web_applicati
     assert_eq!(location(&b.post(&format!("{a}/start"), &[]).await), a);
     let (_, page) = b.page(&a).await;
     assert_eq!(by_id(&page, "assessment-status").unwrap(), "進行中");
+    // Evidence of an item, stored content-addressed.
+    let r = b
+        .post_multipart(
+            &format!("{a}/evidence"),
+            &[("item", "EVAL-4.1.5.1")],
+            Some(("gpo.txt", b"MinimumPasswordLength=8\n")),
+        )
+        .await;
+    assert_eq!(location(&r), a);
+    let (_, page) = b.page(&a).await;
+    assert!(page
+        .split("id=\"evidence\"")
+        .nth(1)
+        .unwrap()
+        .contains("gpo.txt"));
     // Results, then a finding of the assessment, remediated and verified (EVAL-8).
     let r = b
         .post(
@@ -456,6 +471,12 @@ async fn eval_4_2_eval_7_2_eval_8_the_whole_assessment_flow_in_the_web_applicati
     assert_eq!(location(&r), finding);
     let (_, list) = b.page("/findings?assessment=A2026-01").await;
     assert!(list.contains("密碼原則不足"));
+    let r = b.get("/findings/export.xlsx?assessment=A2026-01").await;
+    assert_eq!(r.status().as_u16(), 200);
+    assert!(
+        r.bytes().await.unwrap().starts_with(b"PK"),
+        "an XLSX is a zip"
+    );
     // The audit trail holds it all and is intact.
     let (_, csv) = b.page("/audit/export.csv?object_type=assessment").await;
     assert!(csv.lines().count() > 3, "{csv}");

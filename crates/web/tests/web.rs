@@ -1185,3 +1185,174 @@ async fn eval_8_the_remediation_flow_through_the_rest_api() {
     let mut conn = s.store.pool().acquire().await.unwrap();
     assert_eq!(audit::verify(&mut conn).await.unwrap().first_broken, None);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn eval_4_2_eval_7_2_eval_8_the_whole_assessment_flow_through_the_rest_api() {
+    let s = start().await;
+    let (b, t) = token_of(&s, OFFICER).await;
+    let (_, owner) = token_of(&s, "acme.system_owner@acme.tw").await;
+    let (_, auditor) = token_of(&s, "acme.internal_auditor@acme.tw").await;
+    let file = |name: &str, text: &str| json!({ "name": name, "base64": base64::Engine::encode(&base64::engine::general_purpose::STANDARD, text) });
+    let pdf = "%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n";
+    let call = |m: Method, p: &str, body: serde_json::Value| {
+        let (b, t, p) = (&b, t.clone(), p.to_string());
+        async move { b.api(m, &p, &t, Some(body)).await }
+    };
+    let (st, plan) = call(
+        Method::POST,
+        "/api/v1/plans",
+        json!({ "title": "2027 計畫", "systems": ["CORE"] }),
+    )
+    .await;
+    assert_eq!(st, 201, "{plan}");
+    let plan_id = plan["id"]
+        .as_i64()
+        .or_else(|| plan["plan"]["id"].as_i64())
+        .unwrap();
+    let (st, v) = call(
+        Method::POST,
+        &format!("/api/v1/plans/{plan_id}/approve"),
+        json!({ "body": "board", "approved_on": "2026-11-20", "resolution_ref": "第 12 屆第 3 次董事會", "document": file("plan.pdf", pdf) }),
+    )
+    .await;
+    assert_eq!(st, 200, "{v}");
+    let (st, who) = call(
+        Method::POST,
+        "/api/v1/assessors",
+        json!({ "name": "王評估", "affiliation": "outside_firm", "unit": "安永資安顧問" }),
+    )
+    .await;
+    assert_eq!(st, 201, "{who}");
+    let id = who["id"].as_i64().unwrap();
+    let qualify = |kind: &'static str| {
+        json!({ "kind": kind, "evidence": "certificate", "cert_name": "證照", "cert_number": kind, "cert_issuer": "BSI",
+                "expires_on": "2028-06-30", "file": file("cert.pdf", pdf) })
+    };
+    for kind in [
+        "security_management",
+        "security_technical",
+        "simulated_attack",
+    ] {
+        let (st, v) = call(
+            Method::POST,
+            &format!("/api/v1/assessors/{id}/qualifications"),
+            qualify(kind),
+        )
+        .await;
+        assert_eq!(st, 200, "{v}");
+    }
+    let (st, _) = call(
+        Method::POST,
+        &format!("/api/v1/assessors/{id}/nda"),
+        json!({ "signed_on": "2026-11-01", "file": file("nda.pdf", pdf) }),
+    )
+    .await;
+    assert_eq!(st, 200);
+    let (st, v) = call(
+        Method::POST,
+        "/api/v1/assessments",
+        json!({ "code": "A2026-01", "title": "年度評估", "systems": ["CORE"], "period_start": "2026-12-01", "period_end": "2026-12-20" }),
+    )
+    .await;
+    assert_eq!(st, 201, "{v}");
+    let a = "/api/v1/assessments/A2026-01";
+    let (st, v) = call(Method::POST, &format!("{a}/team"), json!({ "assessor_id": id, "declared_on": "2026-11-25", "declaration": file("indep.pdf", pdf) })).await;
+    assert_eq!(st, 200, "{v}");
+    // Class 1: an item left out is refused (EVAL-4.2); all 17 are accepted.
+    let items: Vec<serde_json::Value> = (1..=5)
+        .flat_map(|g| {
+            let n = [3, 3, 3, 3, 5][g - 1];
+            (1..=n).map(move |i| json!({ "item": format!("EVAL-4.1.{g}.{i}"), "selected": true }))
+        })
+        .collect();
+    assert_eq!(items.len(), 17);
+    let mut short = items.clone();
+    short[0] = json!({ "item": "EVAL-4.1.1.1", "selected": false, "reason": "不適用" });
+    let (st, _) = call(Method::POST, &format!("{a}/items"), json!(short)).await;
+    assert_eq!(st, 200);
+    let (st, v) = call(Method::POST, &format!("{a}/start"), json!({})).await;
+    assert_eq!(st, 422, "a class-1 item may not be left out");
+    assert!(
+        v["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("EVAL-4.1.1.1"),
+        "{v}"
+    );
+    let (st, v) = call(Method::POST, &format!("{a}/items"), json!(items)).await;
+    assert_eq!(st, 200, "{v}");
+    // Start refused, naming the missing qualification (EVAL-7.2); then fixed.
+    let (st, v) = call(Method::POST, &format!("{a}/start"), json!({})).await;
+    assert_eq!(st, 422);
+    assert!(
+        v["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("financial"),
+        "{v}"
+    );
+    let (st, _) = call(
+        Method::POST,
+        &format!("/api/v1/assessors/{id}/qualifications"),
+        qualify("financial_domain"),
+    )
+    .await;
+    assert_eq!(st, 200);
+    let (st, v) = call(Method::POST, &format!("{a}/start"), json!({})).await;
+    assert_eq!(st, 200, "{v}");
+    let (st, v) = call(
+        Method::POST,
+        &format!("{a}/evidence"),
+        json!({ "item": "EVAL-4.1.5.1", "file": file("gpo.txt", "MinimumPasswordLength=8\n") }),
+    )
+    .await;
+    assert_eq!(st, 201, "{v}");
+    let (st, _) = call(
+        Method::POST,
+        &format!("{a}/results"),
+        json!({ "item": "EVAL-4.1.5.1", "result": "not_satisfied", "notes": "8 碼" }),
+    )
+    .await;
+    assert_eq!(st, 200);
+    let (st, f) = call(
+        Method::POST,
+        "/api/v1/findings",
+        json!({ "system": "CORE", "assessment": "A2026-01", "title": "密碼原則不足", "severity": "medium", "category": "EVAL-4.1.5.1",
+                "risk_description": "長度 8 碼", "recommendation": "改為 12 碼", "owner": "acme.system_owner@acme.tw" }),
+    )
+    .await;
+    assert_eq!(st, 201, "{f}");
+    let path = format!("/api/v1/findings/{}/transitions", f["id"]);
+    let (st, _) = b
+        .api(
+            Method::POST,
+            &path,
+            &owner,
+            Some(json!({ "action": "start_remediation" })),
+        )
+        .await;
+    assert_eq!(st, 200);
+    let evidence = base64::Engine::encode(
+        &base64::engine::general_purpose::STANDARD,
+        "MinimumPasswordLength=12\n",
+    );
+    let (st, _) = b
+        .api(Method::POST, &path, &owner, Some(json!({ "action": "resolve", "evidence_name": "gpo.txt", "evidence_base64": evidence })))
+        .await;
+    assert_eq!(st, 200);
+    let (st, v) = b
+        .api(
+            Method::POST,
+            &path,
+            &auditor,
+            Some(json!({ "action": "verify_fix" })),
+        )
+        .await;
+    assert_eq!(st, 200, "{v}");
+    let (st, d) = call(Method::POST, "/api/v1/drills", json!({ "held_on": "2026-10-15", "population": 120, "sent": 120, "opened": 60, "clicked": 12, "submitted": 3, "reported": 30, "material": "年終獎金通知信" })).await;
+    assert_eq!(st, 201, "{d}");
+    let (_, dash) = b.api(Method::GET, "/api/v1/dashboard", &t, None).await;
+    assert_eq!(dash["drill_this_year"], true);
+    let mut conn = s.store.pool().acquire().await.unwrap();
+    assert_eq!(audit::verify(&mut conn).await.unwrap().first_broken, None);
+}

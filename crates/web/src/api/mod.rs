@@ -3,6 +3,7 @@
 //! and permissions as the pages.
 mod imports;
 pub mod openapi;
+mod programme;
 
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
@@ -23,6 +24,7 @@ use crate::state::AppState;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
+        .merge(programme::routes())
         .route("/me", get(me))
         .route("/systems", get(list_systems).post(add_system))
         .route("/systems/{code}", get(show_system))
@@ -53,13 +55,13 @@ pub fn routes() -> Router<AppState> {
         )
 }
 
-type ApiResult = Result<Response, AppError>;
+pub(super) type ApiResult = Result<Response, AppError>;
 
-fn err(e: ServiceError) -> AppError {
+pub(super) fn err(e: ServiceError) -> AppError {
     AppError::from(e).json()
 }
 
-fn ok<T: serde::Serialize>(status: StatusCode, v: &T) -> ApiResult {
+pub(super) fn ok<T: serde::Serialize>(status: StatusCode, v: &T) -> ApiResult {
     Ok((status, Json(v)).into_response())
 }
 

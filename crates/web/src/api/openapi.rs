@@ -189,6 +189,46 @@ fn schemas() -> Value {
             "result": { "type": "string", "enum": ["satisfied", "not_satisfied", "not_applicable"] },
             "reason": { "type": "string" }, "notes": { "type": "string" }
         }), &["item", "result"]),
+        "File": s(json!({ "name": { "type": "string" }, "base64": { "type": "string", "contentEncoding": "base64" } }), &["name", "base64"]),
+        "NewPlan": s(json!({ "title": { "type": "string" }, "systems": { "type": "array", "items": { "type": "string" } } }), &["title", "systems"]),
+        "Approval": s(json!({
+            "body": { "type": "string", "enum": ["board", "authorised_management", "branch_responsible_person"] },
+            "board_authorisation": { "type": "string" }, "approved_on": { "type": "string", "format": "date" },
+            "resolution_ref": { "type": "string" }, "document": { "$ref": "#/components/schemas/File" },
+            "foreign_branch": { "type": "boolean" }
+        }), &["body", "approved_on", "resolution_ref", "document"]),
+        "NewAssessor": s(json!({
+            "name": { "type": "string" }, "email": { "type": "string" },
+            "affiliation": { "type": "string", "enum": ["inside", "outside_firm"] },
+            "unit": { "type": "string" }, "user_email": { "type": "string" }
+        }), &["name", "affiliation", "unit"]),
+        "Qualification": s(json!({
+            "kind": { "type": "string", "enum": ["security_management", "security_technical", "simulated_attack", "financial_domain"] },
+            "evidence": { "type": "string", "enum": ["certificate", "training", "financial_experience"] },
+            "cert_name": { "type": "string" }, "cert_number": { "type": "string" }, "cert_issuer": { "type": "string" },
+            "expires_on": { "type": "string", "format": "date" }, "hours": { "type": "integer" }, "years": { "type": "integer" },
+            "file": { "$ref": "#/components/schemas/File" }
+        }), &["kind", "evidence"]),
+        "Nda": s(json!({ "signed_on": { "type": "string", "format": "date" }, "file": { "$ref": "#/components/schemas/File" } }), &["signed_on", "file"]),
+        "NewAssessment": s(json!({
+            "code": { "type": "string" }, "title": { "type": "string" },
+            "systems": { "type": "array", "items": { "type": "string" } },
+            "period_start": { "type": "string", "format": "date" }, "period_end": { "type": "string", "format": "date" },
+            "countermeasures": { "type": "string" }
+        }), &["code", "title", "systems", "period_start", "period_end"]),
+        "Member": s(json!({
+            "assessor_id": { "type": "integer" }, "declared_on": { "type": "string", "format": "date" },
+            "declaration": { "$ref": "#/components/schemas/File" }
+        }), &["assessor_id"]),
+        "Decisions": { "type": "array", "items": s(json!({
+            "item": { "type": "string" }, "selected": { "type": "boolean" }, "reason": { "type": "string" }
+        }), &["item", "selected"]) },
+        "Evidence": s(json!({ "item": { "type": "string" }, "file": { "$ref": "#/components/schemas/File" } }), &["item", "file"]),
+        "NewDrill": s(json!({
+            "held_on": { "type": "string", "format": "date" }, "population": { "type": "integer" }, "sent": { "type": "integer" },
+            "opened": { "type": "integer" }, "clicked": { "type": "integer" }, "submitted": { "type": "integer" },
+            "reported": { "type": "integer" }, "material": { "type": "string" }
+        }), &["held_on", "population", "sent", "opened", "clicked", "submitted", "reported"]),
         "Error": { "type": "object", "properties": { "error": { "type": "object", "properties": {
             "status": { "type": "integer" }, "message": { "type": "string" } } } } }
     })

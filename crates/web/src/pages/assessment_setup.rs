@@ -226,3 +226,52 @@ pub async fn set_items(
         .map_err(|e| AppError::from(e).lang(view.lang))?;
     Ok(see_other(&format!("/assessments/{}", segment(&code))))
 }
+
+pub async fn add_evidence(
+    State(state): State<AppState>,
+    view: View,
+    SignedIn(auth): SignedIn,
+    Path(code): Path<String>,
+    m: Multipart,
+) -> Result<Response, AppError> {
+    let f = upload::read(m).await.map_err(|e| e.lang(view.lang))?;
+    let item = f.get("item");
+    let file = f.file.ok_or_else(|| {
+        AppError::new(
+            axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+            "evidence: choose a file",
+        )
+        .lang(view.lang)
+    })?;
+    assessments::add_evidence(&state.store, &auth.ctx(&state), None, &code, &item, &file)
+        .await
+        .map_err(|e| AppError::from(e).lang(view.lang))?;
+    Ok(see_other(&format!("/assessments/{}", segment(&code))))
+}
+
+/// The evidence list of an assessment and, while it runs, the upload form.
+pub fn evidence_section(
+    page: &Page<'_>,
+    auth: &crate::auth::Auth,
+    code: &str,
+    rows: &[zilv_store::assessments::EvidenceRow],
+    can_add: bool,
+) -> Markup {
+    html! {
+        h2 { (page.t("evidence")) }
+        ul #evidence {
+            @for r in rows { li { span.id { (r.item.clause()) } " " (r.name) " · SHA-256 " code { (r.sha256) } } }
+        }
+        @if can_add {
+            form.card method="post" enctype="multipart/form-data" action={ "/assessments/" (segment(code)) "/evidence?_csrf=" (auth.csrf.clone().unwrap_or_default()) } {
+                label { (page.t("items"))
+                    select name="item" {
+                        @for item in AssessmentItem::ALL { option value=(item.clause()) { (item.clause()) } }
+                    }
+                }
+                label { (page.t("evidence")) input type="file" name="evidence" required; }
+                button type="submit" { (page.t("save")) }
+            }
+        }
+    }
+}

@@ -133,6 +133,7 @@ pub async fn show(
                 }
             }
         }
+        (super::assessment_setup::evidence_section(&page, &auth, &a.code, &v.evidence, record))
         p {
             a href={ "/findings?assessment=" (super::segment(&a.code)) } { (page.t("findings")) }
             " · "

@@ -143,6 +143,8 @@ pub async fn list(
         p.exports {
             (result.total) " · "
             a href={ "/findings/export.csv?" (qs) } { (page.t("export_csv")) }
+            " · "
+            a href={ "/findings/export.xlsx?" (qs) } { (page.t("export_xlsx")) }
         }
         table.list id="findings" {
             thead { tr {
@@ -197,6 +199,40 @@ pub async fn export_csv(
             ),
         ],
         csv,
+    )
+        .into_response())
+}
+
+pub async fn export_xlsx(
+    State(state): State<AppState>,
+    view: View,
+    SignedIn(auth): SignedIn,
+    q: Result<Query<FindingFilter>, QueryRejection>,
+) -> Result<Response, AppError> {
+    let f = filter_of(q, &view)?;
+    let mut query = f.query(findings::MAX_PAGE);
+    query.offset = Some(0);
+    let rows = findings::export_rows(&state.store, &auth.ctx(&state), &query)
+        .await
+        .map_err(|e| AppError::from(e).lang(view.lang))?;
+    let bytes = findings::to_xlsx(&findings::CSV_HEADER, &rows).map_err(|e| {
+        AppError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            format!("cannot write the workbook: {e}"),
+        )
+    })?;
+    Ok((
+        [
+            (
+                header::CONTENT_TYPE,
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            ),
+            (
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"zilv-findings.xlsx\"",
+            ),
+        ],
+        bytes,
     )
         .into_response())
 }

@@ -78,6 +78,11 @@ pub fn routes() -> Router<AppState> {
         .route("/findings", get(findings::list).post(findings::add))
         .route("/findings/new", get(findings::new))
         .route("/findings/export.csv", get(findings::export_csv))
+        .route("/findings/export.xlsx", get(findings::export_xlsx))
+        .route(
+            "/assessments/{code}/evidence",
+            post(assessment_setup::add_evidence),
+        )
         .route("/findings/{id}", get(findings::show))
         .route("/findings/{id}/transition", post(findings::transition))
         .route(

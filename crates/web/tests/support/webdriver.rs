@@ -13,6 +13,7 @@ const ELEMENT: &str = "element-6066-11e4-a52e-4f735466cecf";
 
 pub struct Driver {
     child: Child,
+    profile: PathBuf,
     http: reqwest::Client,
     base: String,
     session: String,
@@ -85,6 +86,7 @@ impl Driver {
             .to_string();
         Driver {
             child,
+            profile,
             http,
             base,
             session,
@@ -252,6 +254,8 @@ impl Driver {
 impl Drop for Driver {
     fn drop(&mut self) {
         let _ = self.child.kill();
+        let _ = self.child.wait();
+        let _ = std::fs::remove_dir_all(&self.profile);
     }
 }
 
@@ -278,4 +282,16 @@ fn rand_suffix() -> u64 {
     let mut h = std::collections::hash_map::RandomState::new().build_hasher();
     h.write_u64(7);
     h.finish()
+}
+
+impl Driver {
+    /// Runs `script` in the page with `args`; returns what it returns.
+    pub async fn execute(&self, script: &str, args: Value) -> Value {
+        self.call(
+            reqwest::Method::POST,
+            "/execute/sync",
+            Some(json!({ "script": script, "args": args })),
+        )
+        .await
+    }
 }
