@@ -196,7 +196,18 @@ impl<'r, 's> Xml<'r, 's> {
                         Ok(Ev::Eof)
                     }
                 }
-                Event::Comment(_) | Event::Decl(_) | Event::PI(_) | Event::DocType(_) => continue,
+                Event::DocType(e) => {
+                    // Entities are never expanded or fetched: a report that
+                    // declares any (external entities, "billion laughs") is refused.
+                    if e.windows(8).any(|w| w.eq_ignore_ascii_case(b"<!ENTITY")) {
+                        return Err(self.malformed(
+                            "the DOCTYPE declares entities; entity declarations are refused, so nothing is fetched or expanded"
+                                .to_string(),
+                        ));
+                    }
+                    continue;
+                }
+                Event::Comment(_) | Event::Decl(_) | Event::PI(_) => continue,
             };
         }
     }

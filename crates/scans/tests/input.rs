@@ -262,3 +262,42 @@ fn open_unwraps_gzip_files() {
         .unwrap();
     assert_eq!(same, plain);
 }
+
+/// External entities and entity expansion are refused, never fetched or
+/// expanded, for every XML format.
+#[test]
+fn xml_entity_declarations_are_refused() {
+    let xxe = r#"<?xml version="1.0"?>
+<!DOCTYPE NessusClientData_v2 [ <!ENTITY xxe SYSTEM "file:///etc/passwd"> ]>
+<NessusClientData_v2><Report name="r"><ReportHost name="&xxe;"></ReportHost></Report></NessusClientData_v2>
+"#;
+    let laughs = r#"<?xml version="1.0"?>
+<!DOCTYPE OWASPZAPReport [
+ <!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;"><!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">
+]>
+<OWASPZAPReport version="2.9.0"><site name="&c;"></site></OWASPZAPReport>
+"#;
+    for (doc, format) in [(xxe, Format::Nessus), (laughs, Format::ZapXml)] {
+        for f in [None, Some(format)] {
+            let err = parse_bytes(doc.as_bytes(), "evil.xml", f).unwrap_err();
+            let text = err.to_string();
+            assert!(
+                text.contains("evil.xml") && text.contains("entit"),
+                "{text}"
+            );
+            assert!(!text.contains("root:"), "nothing was fetched: {text}");
+        }
+    }
+    // A DOCTYPE without entity declarations is harmless and still parses.
+    let plain = r#"<?xml version="1.0"?><!DOCTYPE OWASPZAPReport><OWASPZAPReport version="2.9.0"></OWASPZAPReport>"#;
+    let (findings, _) = parse_bytes(plain.as_bytes(), "plain.xml", Some(Format::ZapXml)).unwrap();
+    assert!(findings.is_empty());
+}
+
+#[test]
+fn a_truncated_gzip_is_an_error_naming_the_input() {
+    let packed = gzip(&std::fs::read(sample("nessus/nessus_many_vuln.xml")).unwrap());
+    let cut = &packed[..packed.len() / 2];
+    let err = parse_bytes(cut, "cut.nessus.gz", None).unwrap_err();
+    assert!(err.to_string().contains("cut.nessus.gz"), "{err}");
+}
