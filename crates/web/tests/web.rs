@@ -886,6 +886,15 @@ async fn open_redirects_bearer_pages_write_token_feeds_and_bad_parameters_are_re
     assert!(v["error"]["message"].is_string());
     let r = b.post("/account/tokens/abc/revoke", &[]).await;
     assert_eq!(r.status().as_u16(), 404);
+    for path in [
+        "/api/v1/plans/abc",
+        "/api/v1/assessors/1x",
+        "/api/v1/findings/%20",
+    ] {
+        let (st, v) = b.api(Method::GET, path, &read, None).await;
+        assert_eq!(st, 404, "{path}");
+        assert_eq!(v["error"]["status"], 404, "{path}: {v}");
+    }
     let (st, v) = b.api(Method::PUT, "/api/v1/systems", &read, None).await;
     assert_eq!(st, 405);
     assert_eq!(v["error"]["status"], 405);

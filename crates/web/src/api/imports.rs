@@ -1,7 +1,7 @@
 //! `POST /api/v1/imports`: one scanner report as the raw request body
 //! (gzip too), imported into a system; answers the import report.
 use axum::body::Body;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -11,6 +11,7 @@ use zilv_services::imports::{self, Target};
 
 use crate::auth::SignedIn;
 use crate::error::AppError;
+use crate::forms::ApiQuery;
 use crate::imports::{run, Spool};
 use crate::state::AppState;
 
@@ -32,11 +33,9 @@ pub struct ImportQuery {
 pub async fn import(
     State(s): State<AppState>,
     SignedIn(a): SignedIn,
-    query: Result<Query<ImportQuery>, axum::extract::rejection::QueryRejection>,
+    ApiQuery(q): ApiQuery<ImportQuery>,
     body: Body,
 ) -> Result<Response, AppError> {
-    let Query(q) =
-        query.map_err(|e| AppError::new(StatusCode::BAD_REQUEST, e.body_text()).json())?;
     let ctx = a.ctx(&s);
     let target = Target {
         org: None,

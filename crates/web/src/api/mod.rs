@@ -5,7 +5,7 @@ mod imports;
 pub mod openapi;
 mod programme;
 
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -19,7 +19,7 @@ use zilv_services::{assets, orgs, systems, users, ServiceError};
 
 use crate::auth::SignedIn;
 use crate::error::AppError;
-use crate::forms::ApiJson;
+use crate::forms::{ApiId, ApiJson, ApiQuery};
 use crate::state::AppState;
 
 pub fn routes() -> Router<AppState> {
@@ -273,15 +273,8 @@ struct AuditParams {
 async fn audit(
     State(s): State<AppState>,
     SignedIn(a): SignedIn,
-    q: Result<Query<AuditParams>, axum::extract::rejection::QueryRejection>,
+    ApiQuery(q): ApiQuery<AuditParams>,
 ) -> ApiResult {
-    let Query(q) = q.map_err(|e| {
-        AppError::new(
-            StatusCode::BAD_REQUEST,
-            format!("the query could not be read: {}", e.body_text()),
-        )
-        .json()
-    })?;
     let filter = zilv_store::audit::Filter {
         actor: q.actor,
         action_prefix: q.action,
@@ -355,15 +348,8 @@ struct FindingParams {
 async fn list_findings(
     State(s): State<AppState>,
     SignedIn(a): SignedIn,
-    q: Result<Query<FindingParams>, axum::extract::rejection::QueryRejection>,
+    ApiQuery(q): ApiQuery<FindingParams>,
 ) -> ApiResult {
-    let Query(q) = q.map_err(|e| {
-        AppError::new(
-            StatusCode::BAD_REQUEST,
-            format!("the query could not be read: {}", e.body_text()),
-        )
-        .json()
-    })?;
     let query = zilv_services::findings::ListQuery {
         org: None,
         status: q.status,
@@ -380,21 +366,11 @@ async fn list_findings(
     ok(StatusCode::OK, &v)
 }
 
-/// A finding ID from the path; anything but a number is "not found".
-fn finding_id(
-    id: Result<Path<i64>, axum::extract::rejection::PathRejection>,
-) -> Result<i64, AppError> {
-    id.map(|Path(id)| id).map_err(|_| {
-        AppError::new(StatusCode::NOT_FOUND, "no such finding: IDs are numbers").json()
-    })
-}
-
 async fn show_finding(
     State(s): State<AppState>,
     SignedIn(a): SignedIn,
-    id: Result<Path<i64>, axum::extract::rejection::PathRejection>,
+    ApiId(id): ApiId,
 ) -> ApiResult {
-    let id = finding_id(id)?;
     let v = zilv_services::findings::show(&s.store, &a.ctx(&s), None, id)
         .await
         .map_err(err)?;
@@ -468,10 +444,9 @@ struct Transition {
 async fn transition_finding(
     State(s): State<AppState>,
     SignedIn(a): SignedIn,
-    id: Result<Path<i64>, axum::extract::rejection::PathRejection>,
+    ApiId(id): ApiId,
     ApiJson(b): ApiJson<Transition>,
 ) -> ApiResult {
-    let id = finding_id(id)?;
     let evidence = match (b.evidence_name, b.evidence_base64) {
         (Some(name), Some(data)) => {
             let bytes =

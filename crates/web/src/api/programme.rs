@@ -16,7 +16,7 @@ use zilv_services::plans::{self, ApprovalInput, PlanInput};
 use super::{err, ok, ApiResult};
 use crate::auth::SignedIn;
 use crate::error::AppError;
-use crate::forms::ApiJson;
+use crate::forms::{ApiId, ApiJson};
 use crate::state::AppState;
 
 pub fn routes() -> Router<AppState> {
@@ -73,7 +73,7 @@ async fn list_plans(State(s): State<AppState>, SignedIn(a): SignedIn) -> ApiResu
 async fn show_plan(
     State(s): State<AppState>,
     SignedIn(a): SignedIn,
-    Path(id): Path<i64>,
+    ApiId(id): ApiId,
 ) -> ApiResult {
     let v = plans::show(&s.store, &a.ctx(&s), s.params(), None, Some(id))
         .await
@@ -120,7 +120,7 @@ struct Approval {
 async fn approve_plan(
     State(s): State<AppState>,
     SignedIn(a): SignedIn,
-    Path(id): Path<i64>,
+    ApiId(id): ApiId,
     ApiJson(b): ApiJson<Approval>,
 ) -> ApiResult {
     let input = ApprovalInput {
@@ -149,7 +149,7 @@ async fn list_assessors(State(s): State<AppState>, SignedIn(a): SignedIn) -> Api
 async fn show_assessor(
     State(s): State<AppState>,
     SignedIn(a): SignedIn,
-    Path(id): Path<i64>,
+    ApiId(id): ApiId,
 ) -> ApiResult {
     let v = assessors::show(&s.store, &a.ctx(&s), None, id)
         .await
@@ -212,7 +212,7 @@ struct Qualification {
 async fn qualify(
     State(s): State<AppState>,
     SignedIn(a): SignedIn,
-    Path(id): Path<i64>,
+    ApiId(id): ApiId,
     ApiJson(b): ApiJson<Qualification>,
 ) -> ApiResult {
     let input = QualificationInput {
@@ -244,7 +244,7 @@ struct Nda {
 async fn nda(
     State(s): State<AppState>,
     SignedIn(a): SignedIn,
-    Path(id): Path<i64>,
+    ApiId(id): ApiId,
     ApiJson(b): ApiJson<Nda>,
 ) -> ApiResult {
     let file = b.file.upload("file")?;

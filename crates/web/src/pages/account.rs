@@ -1,6 +1,6 @@
 //! The signed-in user's own account: password, two-step verification,
 //! API tokens, signing out everywhere.
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{header, StatusCode};
 use axum::response::Response;
 use maud::{html, Markup, PreEscaped};
@@ -10,7 +10,7 @@ use zilv_services::{auth, tokens, totp, ServiceError};
 use crate::auth::{Auth, SignedIn};
 use crate::cookies;
 use crate::error::AppError;
-use crate::forms::WebForm;
+use crate::forms::{WebForm, WebId};
 use crate::layout::Page;
 use crate::pages::{see_other, View};
 use crate::state::AppState;
@@ -336,9 +336,8 @@ pub async fn revoke_token(
     State(state): State<AppState>,
     view: View,
     SignedIn(a): SignedIn,
-    id: Result<Path<i64>, axum::extract::rejection::PathRejection>,
+    WebId(id): WebId,
 ) -> Result<Response, AppError> {
-    let Path(id) = id.map_err(|_| AppError::not_found().lang(view.lang))?;
     let r = tokens::revoke(&state.store, &a.ctx(&state), id).await;
     outcome(&state, &view, &a, r.map(|()| Notice::Saved)).await
 }

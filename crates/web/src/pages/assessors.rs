@@ -1,8 +1,7 @@
 //! Assessors (EVAL-7): the list with affiliation, qualifications and
 //! confidentiality agreement, adding one, and recording a qualification with
 //! its evidence (EVAL-7.2) or the signed agreement (EVAL-7.3).
-use axum::extract::rejection::PathRejection;
-use axum::extract::{Multipart, Path, State};
+use axum::extract::{Multipart, State};
 use axum::response::Response;
 use maud::{html, Markup};
 use serde::Deserialize;
@@ -13,6 +12,7 @@ use zilv_services::{Permission, ServiceError};
 use crate::auth::{Auth, SignedIn};
 use crate::error::AppError;
 use crate::forms::WebForm;
+use crate::forms::WebId;
 use crate::layout::Page;
 use crate::pages::registers::refused;
 use crate::pages::upload::{self, Fields};
@@ -220,18 +220,12 @@ fn assessor_page(page: &Page<'_>, auth: &Auth, v: &AssessorView, error: Option<&
     }
 }
 
-fn assessor_id(id: Result<Path<i64>, PathRejection>, view: &View) -> Result<i64, AppError> {
-    id.map(|Path(id)| id)
-        .map_err(|_| AppError::not_found().lang(view.lang))
-}
-
 pub async fn show(
     State(state): State<AppState>,
     view: View,
     SignedIn(auth): SignedIn,
-    id: Result<Path<i64>, PathRejection>,
+    WebId(id): WebId,
 ) -> Result<Response, AppError> {
-    let id = assessor_id(id, &view)?;
     let v = assessors::show(&state.store, &auth.ctx(&state), None, id)
         .await
         .map_err(|e| AppError::from(e).lang(view.lang))?;
@@ -277,10 +271,9 @@ pub async fn qualify(
     State(state): State<AppState>,
     view: View,
     SignedIn(auth): SignedIn,
-    id: Result<Path<i64>, PathRejection>,
+    WebId(id): WebId,
     m: Multipart,
 ) -> Result<Response, AppError> {
-    let id = assessor_id(id, &view)?;
     let f = upload::read(m).await.map_err(|e| e.lang(view.lang))?;
     let numbers = number(&f, "hours").and_then(|h| Ok((h, number(&f, "years")?)));
     let (hours, years) = match numbers {
@@ -310,10 +303,9 @@ pub async fn record_nda(
     State(state): State<AppState>,
     view: View,
     SignedIn(auth): SignedIn,
-    id: Result<Path<i64>, PathRejection>,
+    WebId(id): WebId,
     m: Multipart,
 ) -> Result<Response, AppError> {
-    let id = assessor_id(id, &view)?;
     let f = upload::read(m).await.map_err(|e| e.lang(view.lang))?;
     let file = f.file.clone().unwrap_or_default();
     match assessors::record_nda(

@@ -1,6 +1,5 @@
 //! The audit trail for auditors: browse, filter, export as CSV or JSON.
-use axum::extract::rejection::QueryRejection;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use maud::html;
@@ -9,6 +8,7 @@ use zilv_store::audit::{Event, Filter};
 
 use crate::auth::SignedIn;
 use crate::error::AppError;
+use crate::forms::WebQuery;
 use crate::pages::View;
 use crate::state::AppState;
 
@@ -56,20 +56,6 @@ impl AuditQuery {
     }
 }
 
-/// The filter, or a 400 page that says which parameter is wrong.
-fn query(
-    q: Result<Query<AuditQuery>, QueryRejection>,
-    view: &View,
-) -> Result<AuditQuery, AppError> {
-    q.map(|Query(q)| q).map_err(|e| {
-        AppError::new(
-            axum::http::StatusCode::BAD_REQUEST,
-            format!("the filter could not be read: {}", e.body_text()),
-        )
-        .lang(view.lang)
-    })
-}
-
 const PAGE_SIZE: i64 = 100;
 const EXPORT_LIMIT: i64 = 10_000;
 
@@ -77,9 +63,8 @@ pub async fn browse(
     State(state): State<AppState>,
     view: View,
     SignedIn(auth): SignedIn,
-    q: Result<Query<AuditQuery>, QueryRejection>,
+    WebQuery(q): WebQuery<AuditQuery>,
 ) -> Result<Response, AppError> {
-    let q = query(q, &view)?;
     let events = zilv_services::audit::search(
         &state.store,
         &auth.ctx(&state),
@@ -157,9 +142,8 @@ pub async fn export_json(
     State(state): State<AppState>,
     view: View,
     SignedIn(auth): SignedIn,
-    q: Result<Query<AuditQuery>, QueryRejection>,
+    WebQuery(q): WebQuery<AuditQuery>,
 ) -> Result<Response, AppError> {
-    let q = query(q, &view)?;
     let events = export(&state, &view, &auth, &q).await?;
     let body = serde_json::to_vec_pretty(&events)
         .map_err(|e| AppError::new(axum::http::StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?;
@@ -195,9 +179,8 @@ pub async fn export_csv(
     State(state): State<AppState>,
     view: View,
     SignedIn(auth): SignedIn,
-    q: Result<Query<AuditQuery>, QueryRejection>,
+    WebQuery(q): WebQuery<AuditQuery>,
 ) -> Result<Response, AppError> {
-    let q = query(q, &view)?;
     let events = export(&state, &view, &auth, &q).await?;
     let mut out = String::from(
         "seq,at,actor,source,action,object_type,object_id,before,after,prev_hash,hash\r\n",

@@ -1,20 +1,18 @@
 //! Findings and their remediation (EVAL-8): the filtered, paginated list,
 //! one finding with its history and the next steps of its workflow, and the
 //! CSV export.
-use axum::extract::rejection::QueryRejection;
-use axum::extract::{Multipart, Path, Query, State};
+use axum::extract::{Multipart, Path, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use maud::html;
 use serde::Deserialize;
 use zilv_domain::{FindingStatus, RemediationPolicy};
-use zilv_services::files::Upload;
 use zilv_services::findings::{self, FindingInput, ListQuery, TransitionInput};
 use zilv_services::{Permission, ServiceError};
 
 use crate::auth::SignedIn;
 use crate::error::AppError;
-use crate::forms::WebForm;
+use crate::forms::{WebForm, WebId, WebQuery};
 use crate::layout::Page;
 use crate::pages::{see_other, View};
 use crate::state::AppState;
@@ -69,19 +67,6 @@ impl FindingFilter {
     }
 }
 
-fn filter_of(
-    q: Result<Query<FindingFilter>, QueryRejection>,
-    view: &View,
-) -> Result<FindingFilter, AppError> {
-    q.map(|Query(f)| f).map_err(|e| {
-        AppError::new(
-            StatusCode::BAD_REQUEST,
-            format!("the filter could not be read: {}", e.body_text()),
-        )
-        .lang(view.lang)
-    })
-}
-
 /// A status's name in the interface language.
 pub fn status_label(page: &Page<'_>, s: FindingStatus) -> &'static str {
     let zh = match s {
@@ -103,9 +88,8 @@ pub async fn list(
     State(state): State<AppState>,
     view: View,
     SignedIn(auth): SignedIn,
-    q: Result<Query<FindingFilter>, QueryRejection>,
+    WebQuery(f): WebQuery<FindingFilter>,
 ) -> Result<Response, AppError> {
-    let f = filter_of(q, &view)?;
     let page_no = f.page.unwrap_or(1).max(1);
     let result = findings::list(&state.store, &auth.ctx(&state), &f.query(PAGE_SIZE))
         .await
@@ -181,9 +165,8 @@ pub async fn export_csv(
     State(state): State<AppState>,
     view: View,
     SignedIn(auth): SignedIn,
-    q: Result<Query<FindingFilter>, QueryRejection>,
+    WebQuery(f): WebQuery<FindingFilter>,
 ) -> Result<Response, AppError> {
-    let f = filter_of(q, &view)?;
     let mut query = f.query(findings::MAX_PAGE);
     query.offset = Some(0);
     let rows = findings::export_rows(&state.store, &auth.ctx(&state), &query)
@@ -207,9 +190,8 @@ pub async fn export_xlsx(
     State(state): State<AppState>,
     view: View,
     SignedIn(auth): SignedIn,
-    q: Result<Query<FindingFilter>, QueryRejection>,
+    WebQuery(f): WebQuery<FindingFilter>,
 ) -> Result<Response, AppError> {
-    let f = filter_of(q, &view)?;
     let mut query = f.query(findings::MAX_PAGE);
     query.offset = Some(0);
     let rows = findings::export_rows(&state.store, &auth.ctx(&state), &query)
@@ -241,9 +223,8 @@ pub async fn show(
     State(state): State<AppState>,
     view: View,
     SignedIn(auth): SignedIn,
-    id: Result<Path<i64>, axum::extract::rejection::PathRejection>,
+    WebId(id): WebId,
 ) -> Result<Response, AppError> {
-    let Path(id) = id.map_err(|_| AppError::not_found().lang(view.lang))?;
     let v = findings::show(&state.store, &auth.ctx(&state), None, id)
         .await
         .map_err(|e| AppError::from(e).lang(view.lang))?;
@@ -307,45 +288,6 @@ pub async fn show(
     Ok(page.render(&format!("#{} {}", f.id, f.title), body))
 }
 
-/// Reads the transition form (multipart, for its evidence file).
-async fn transition_form(mut m: Multipart) -> Result<TransitionInput, AppError> {
-    let bad = |e: axum::extract::multipart::MultipartError| {
-        AppError::new(
-            e.status(),
-            format!("the form could not be read: {}", e.body_text()),
-        )
-    };
-    let mut input = TransitionInput::default();
-    while let Some(field) = m.next_field().await.map_err(bad)? {
-        let name = field.name().unwrap_or_default().to_string();
-        if name == "evidence" {
-            let file = field.file_name().unwrap_or_default().to_string();
-            let bytes = field.bytes().await.map_err(bad)?;
-            if !file.is_empty() && !bytes.is_empty() {
-                input.evidence = Some(Upload {
-                    name: file,
-                    bytes: bytes.to_vec(),
-                });
-            }
-            continue;
-        }
-        let text = field.text().await.map_err(bad)?;
-        match name.as_str() {
-            "action" => input.action = text,
-            "reason" => {
-                input.note = text.clone();
-                input.reason = text;
-            }
-            "approver" => input.approver = text,
-            "accepted_until" => {
-                input.accepted_until = Some(text.trim().to_string()).filter(|s| !s.is_empty())
-            }
-            _ => {}
-        }
-    }
-    Ok(input)
-}
-
 pub async fn transition(
     State(state): State<AppState>,
     view: View,
@@ -353,8 +295,19 @@ pub async fn transition(
     Path(id): Path<i64>,
     m: Multipart,
 ) -> Result<Response, AppError> {
-    let mut input = transition_form(m).await.map_err(|e| e.lang(view.lang))?;
-    input.id = id;
+    let f = super::upload::read(m)
+        .await
+        .map_err(|e| e.lang(view.lang))?;
+    let input = TransitionInput {
+        org: None,
+        id,
+        action: f.get("action"),
+        reason: f.get("reason"),
+        note: f.get("reason"),
+        approver: f.get("approver"),
+        accepted_until: f.opt("accepted_until"),
+        evidence: f.file,
+    };
     findings::transition_finding(
         &state.store,
         &auth.ctx(&state),

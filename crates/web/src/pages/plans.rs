@@ -1,8 +1,7 @@
 //! The assessment plan (EVAL-2.1, EVAL-2.2): the list with the plan in
 //! force, drawing one up over the registered systems, and approving and
 //! reviewing it with its document.
-use axum::extract::rejection::PathRejection;
-use axum::extract::{Multipart, Path, State};
+use axum::extract::{Multipart, State};
 use axum::response::Response;
 use chrono::NaiveDate;
 use maud::{html, Markup};
@@ -13,6 +12,7 @@ use zilv_services::{systems, Permission, ServiceError};
 use crate::auth::{Auth, SignedIn};
 use crate::error::AppError;
 use crate::forms::WebForm;
+use crate::forms::WebId;
 use crate::layout::Page;
 use crate::pages::registers::refused;
 use crate::pages::{see_other, upload, View};
@@ -256,18 +256,12 @@ fn plan_page(
     }
 }
 
-fn plan_id(id: Result<Path<i64>, PathRejection>, view: &View) -> Result<i64, AppError> {
-    id.map(|Path(id)| id)
-        .map_err(|_| AppError::not_found().lang(view.lang))
-}
-
 pub async fn show(
     State(state): State<AppState>,
     view: View,
     SignedIn(auth): SignedIn,
-    id: Result<Path<i64>, PathRejection>,
+    WebId(id): WebId,
 ) -> Result<Response, AppError> {
-    let id = plan_id(id, &view)?;
     let ctx = auth.ctx(&state);
     let v = plans::show(&state.store, &ctx, state.params(), None, Some(id))
         .await
@@ -302,10 +296,9 @@ pub async fn approve(
     State(state): State<AppState>,
     view: View,
     SignedIn(auth): SignedIn,
-    id: Result<Path<i64>, PathRejection>,
+    WebId(id): WebId,
     m: Multipart,
 ) -> Result<Response, AppError> {
-    let id = plan_id(id, &view)?;
     let f = upload::read(m).await.map_err(|e| e.lang(view.lang))?;
     let input = ApprovalInput {
         org: None,
@@ -333,10 +326,9 @@ pub async fn review(
     State(state): State<AppState>,
     view: View,
     SignedIn(auth): SignedIn,
-    id: Result<Path<i64>, PathRejection>,
+    WebId(id): WebId,
     WebForm(f): WebForm<ReviewForm>,
 ) -> Result<Response, AppError> {
-    let id = plan_id(id, &view)?;
     match plans::review(
         &state.store,
         &auth.ctx(&state),
