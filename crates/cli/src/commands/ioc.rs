@@ -120,23 +120,7 @@ fn scan(a: &ScanArgs) -> Result<ExitCode> {
         HitFormat::Csv => OutputFormat::Csv,
     };
 
-    let total: u64 = a
-        .logs
-        .iter()
-        .filter_map(|p| std::fs::metadata(p).ok())
-        .map(|m| m.len())
-        .sum();
-    let bar = if std::io::stderr().is_terminal() {
-        let b = ProgressBar::new(total);
-        if let Ok(style) =
-            ProgressStyle::with_template("{bar:40} {bytes}/{total_bytes} {bytes_per_sec} {eta}")
-        {
-            b.set_style(style);
-        }
-        b
-    } else {
-        ProgressBar::hidden()
-    };
+    let bar = log_progress(&a.logs);
     let progress_bar = bar.clone();
     let opts = ScanOptions {
         format: log_format,
@@ -306,4 +290,23 @@ impl Drop for Staged {
         // After a successful rename the temporary name no longer exists.
         let _ = std::fs::remove_file(&self.tmp);
     }
+}
+
+/// A bar over the logs' total size on a terminal's standard error; hidden otherwise.
+pub(crate) fn log_progress(logs: &[PathBuf]) -> ProgressBar {
+    if !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let total: u64 = logs
+        .iter()
+        .filter_map(|p| std::fs::metadata(p).ok())
+        .map(|m| m.len())
+        .sum();
+    let bar = ProgressBar::new(total);
+    if let Ok(style) =
+        ProgressStyle::with_template("{bar:40} {bytes}/{total_bytes} {bytes_per_sec} {eta}")
+    {
+        bar.set_style(style);
+    }
+    bar
 }

@@ -1,7 +1,6 @@
 //! `zilv ioc review`: the indicator matcher over an assessment's logs,
 //! recorded as a review of its EVAL-4.1.2.3 item with a finding per
 //! indicator and internal host.
-use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -9,10 +8,9 @@ use std::sync::Arc;
 use anyhow::{anyhow, Result};
 use chrono::DateTime;
 use clap::Args;
-use indicatif::{ProgressBar, ProgressStyle};
 use zilv_services::ioc_reviews::{self, ReviewFile, ReviewOptions, ReviewReport};
 
-use super::ioc::parse_formats;
+use super::ioc::{log_progress, parse_formats};
 use super::print_json;
 use crate::args::Cli;
 use crate::{env, table};
@@ -73,23 +71,7 @@ pub async fn run(cli: &Cli, a: &ReviewArgs) -> Result<ExitCode> {
     )?;
     let (store, _) = env::open(cli, false).await?;
     let ctx = env::ctx(cli)?;
-    let total: u64 = a
-        .logs
-        .iter()
-        .filter_map(|p| std::fs::metadata(p).ok())
-        .map(|m| m.len())
-        .sum();
-    let bar = if std::io::stderr().is_terminal() {
-        let b = ProgressBar::new(total);
-        if let Ok(style) =
-            ProgressStyle::with_template("{bar:40} {bytes}/{total_bytes} {bytes_per_sec} {eta}")
-        {
-            b.set_style(style);
-        }
-        b
-    } else {
-        ProgressBar::hidden()
-    };
+    let bar = log_progress(&a.logs);
     let progress_bar = bar.clone();
     let opts = ReviewOptions {
         org: a.org.clone(),
