@@ -114,7 +114,11 @@ pub(crate) fn assessor_user(ctx: &Ctx) -> Option<i64> {
         .map(|p| p.user_id)
 }
 
-async fn scope_systems(conn: &mut Conn, org_id: i64, id: i64) -> Result<Vec<systems::System>> {
+pub(crate) async fn scope_systems(
+    conn: &mut Conn,
+    org_id: i64,
+    id: i64,
+) -> Result<Vec<systems::System>> {
     let ids = assessments::system_ids(conn, org_id, id).await?;
     Ok(systems::list(conn, org_id)
         .await?
@@ -340,21 +344,8 @@ fn decisions_of(items: &[ItemRow]) -> Vec<ItemDecision> {
         .collect()
 }
 
-/// Every reason the assessment may not start on `ctx.today`, in words.
-async fn gate(
-    conn: &mut Conn,
-    ctx: &Ctx,
-    a: &Assessment,
-) -> Result<std::result::Result<Vec<AssessmentItem>, Vec<String>>> {
-    let sys = scope_systems(conn, a.org_id, a.id).await?;
-    let Some(class) = sys.iter().map(|s| s.class).min_by_key(|c| c.number()) else {
-        return Ok(Err(vec!["the assessment covers no system".into()]));
-    };
-    let units = SystemUnits {
-        development: sys.iter().map(|s| s.dev_unit.clone()).collect(),
-        maintenance: sys.iter().map(|s| s.maint_unit.clone()).collect(),
-    };
-    let independent = assessors::independent_units(conn, a.org_id).await?;
+/// The assessment's team as the domain's gates see it.
+pub(crate) async fn team_of(conn: &mut Conn, a: &Assessment) -> Result<Vec<zilv_domain::Assessor>> {
     let quals = assessors::qualifications(conn, a.org_id, None).await?;
     let mut team = Vec::new();
     for m in assessments::team(conn, a.org_id, a.id).await? {
@@ -371,6 +362,45 @@ async fn gate(
             independence_declared_on: m.declared_on,
         });
     }
+    Ok(team)
+}
+
+/// The recorded results of the items, as the domain's gates see them.
+pub(crate) fn outcomes_of(items: &[ItemRow]) -> Vec<ItemOutcome> {
+    items
+        .iter()
+        .filter_map(|i| {
+            let result = match i.result.as_deref()? {
+                "satisfied" => ItemResult::Satisfied,
+                "not_satisfied" => ItemResult::NotSatisfied,
+                _ => ItemResult::NotApplicable {
+                    reason: i.result_reason.clone(),
+                },
+            };
+            Some(ItemOutcome {
+                item: i.item,
+                result,
+            })
+        })
+        .collect()
+}
+
+/// Every reason the assessment may not start on `ctx.today`, in words.
+async fn gate(
+    conn: &mut Conn,
+    ctx: &Ctx,
+    a: &Assessment,
+) -> Result<std::result::Result<Vec<AssessmentItem>, Vec<String>>> {
+    let sys = scope_systems(conn, a.org_id, a.id).await?;
+    let Some(class) = sys.iter().map(|s| s.class).min_by_key(|c| c.number()) else {
+        return Ok(Err(vec!["the assessment covers no system".into()]));
+    };
+    let units = SystemUnits {
+        development: sys.iter().map(|s| s.dev_unit.clone()).collect(),
+        maintenance: sys.iter().map(|s| s.maint_unit.clone()).collect(),
+    };
+    let independent = assessors::independent_units(conn, a.org_id).await?;
+    let team = team_of(conn, a).await?;
     let items = assessments::items(conn, a.org_id, a.id).await?;
     let decisions = decisions_of(&items);
     let policy = QualificationPolicy::default();
@@ -604,22 +634,7 @@ pub async fn complete(
         .filter(|i| i.choice == "selected")
         .map(|i| i.item)
         .collect();
-    let outcomes: Vec<ItemOutcome> = items
-        .iter()
-        .filter_map(|i| {
-            let result = match i.result.as_deref()? {
-                "satisfied" => ItemResult::Satisfied,
-                "not_satisfied" => ItemResult::NotSatisfied,
-                _ => ItemResult::NotApplicable {
-                    reason: i.result_reason.clone(),
-                },
-            };
-            Some(ItemOutcome {
-                item: i.item,
-                result,
-            })
-        })
-        .collect();
+    let outcomes = outcomes_of(&items);
     if let Err(problems) = completion_gate(a.status, &selected, &outcomes) {
         let list: Vec<String> = problems.iter().map(ToString::to_string).collect();
         return Err(InvalidInput::new(

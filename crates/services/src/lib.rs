@@ -16,6 +16,7 @@ pub mod ioc_reviews;
 pub mod orgs;
 pub mod password;
 pub mod plans;
+pub mod reports;
 pub mod setup;
 pub mod systems;
 pub mod tokens;

@@ -18,6 +18,7 @@ pub mod ioc_reviews;
 mod migrate;
 pub mod orgs;
 pub mod plans;
+pub mod reports;
 pub mod scan_findings;
 pub mod sessions;
 pub mod systems;

@@ -60,6 +60,12 @@ pub const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0005_ioc_reviews.sql"),
         postgres: include_str!("../migrations/postgres/0005_ioc_reviews.sql"),
     },
+    Migration {
+        version: 6,
+        name: "reports",
+        sqlite: include_str!("../migrations/sqlite/0006_reports.sql"),
+        postgres: include_str!("../migrations/postgres/0006_reports.sql"),
+    },
 ];
 
 const LEDGER: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (
