@@ -22,6 +22,11 @@ pub struct Cli {
     /// Compute deadlines as of this date (YYYY-MM-DD) instead of today in Taiwan.
     #[arg(long, global = true, env = "ZILV_TODAY", value_name = "DATE")]
     pub today: Option<String>,
+    /// The font EVAL-8 report PDFs embed: a TTF/OTF/TTC file with Traditional
+    /// Chinese glyphs, with :INDEX for a font of a collection (default: Noto
+    /// Sans CJK TC from Debian's fonts-noto-cjk).
+    #[arg(long, global = true, env = "ZILV_REPORT_FONT", value_name = "PATH[:INDEX]")]
+    pub report_font: Option<String>,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -74,6 +79,9 @@ pub enum Command {
     Demo(crate::lifecycle_args::DemoArgs),
     /// Import scanner reports into a system's findings (EVAL-4.1.3 to EVAL-4.1.5).
     Import(ImportArgs),
+    /// The EVAL-8 assessment report: render, finalise, keep five years, verify.
+    #[command(subcommand)]
+    Report(crate::commands::report::ReportCmd),
 }
 
 #[derive(Debug, Subcommand)]

@@ -10,6 +10,7 @@ use zilv_services::Ctx;
 use zilv_store::{sqlite_url, Store};
 
 use crate::args::Cli;
+use zilv_report::{ReportFont, DEFAULT_FONT_INDEX, DEFAULT_FONT_PATH};
 
 /// File name of the SQLite database inside the data directory.
 pub const SQLITE_FILE: &str = "zilv.sqlite3";
@@ -119,5 +120,55 @@ pub async fn open(cli: &Cli, create: bool) -> Result<(Store, Created)> {
             created.undo();
             Err(e.into())
         }
+    }
+}
+
+/// `PATH[:INDEX]` of `--report-font`: a trailing `:N` of digits is the
+/// index of the font in a collection (0 when left out).
+fn font_spec(spec: &str) -> (PathBuf, u32) {
+    if let Some((path, index)) = spec.rsplit_once(':') {
+        if !path.is_empty() && !index.is_empty() && index.chars().all(|c| c.is_ascii_digit()) {
+            if let Ok(i) = index.parse() {
+                return (PathBuf::from(path), i);
+            }
+        }
+    }
+    (PathBuf::from(spec), 0)
+}
+
+/// The report font `--report-font` (ZILV_REPORT_FONT) names, or the
+/// default Noto Sans CJK TC; a missing file or a font without Traditional
+/// Chinese glyphs is an error naming the option.
+pub fn report_font(cli: &Cli) -> Result<ReportFont> {
+    match cli.report_font.as_deref() {
+        Some(spec) => {
+            let (path, index) = font_spec(spec);
+            ReportFont::from_file(&path, index)
+                .map_err(|e| anyhow!("--report-font {spec} (ZILV_REPORT_FONT): {e}"))
+        }
+        None => ReportFont::from_file(Path::new(DEFAULT_FONT_PATH), DEFAULT_FONT_INDEX)
+            .map_err(|e| anyhow!("report font: {e}; or name one with --report-font PATH[:INDEX]")),
+    }
+}
+
+/// The font a command that may make reports loads at start: a configured
+/// font must load; without one, the default is used when installed.
+pub fn optional_report_font(cli: &Cli) -> Result<Option<ReportFont>> {
+    match cli.report_font {
+        Some(_) => report_font(cli).map(Some),
+        None => Ok(report_font(cli).ok()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn font_spec_takes_a_trailing_index() {
+        assert_eq!(font_spec("/f/a.ttc:3"), (PathBuf::from("/f/a.ttc"), 3));
+        assert_eq!(font_spec("/f/a.ttf"), (PathBuf::from("/f/a.ttf"), 0));
+        assert_eq!(font_spec("C:/f/a.ttf"), (PathBuf::from("C:/f/a.ttf"), 0));
+        assert_eq!(font_spec("/f/a:b.ttf"), (PathBuf::from("/f/a:b.ttf"), 0));
     }
 }

@@ -23,6 +23,9 @@ pub struct AppState {
     pub config: Arc<Config>,
     /// The directory whose files an IOC review may name instead of uploads.
     pub ioc_dir: Option<Arc<std::path::PathBuf>>,
+    /// The font EVAL-8 report PDFs embed, loaded once at start; `None` when
+    /// none is installed or configured (reports cannot be rendered then).
+    pub report_font: Option<zilv_report::ReportFont>,
 }
 
 impl AppState {
@@ -33,7 +36,14 @@ impl AppState {
             clock,
             config: Arc::new(config),
             ioc_dir: None,
+            report_font: None,
         }
+    }
+
+    /// Renders EVAL-8 reports with `font` (cheap to clone: shared).
+    pub fn with_report_font(mut self, font: zilv_report::ReportFont) -> Self {
+        self.report_font = Some(font);
+        self
     }
 
     /// Lets IOC reviews read files under `dir` (server-side logs).

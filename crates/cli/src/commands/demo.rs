@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use anyhow::{anyhow, Result};
 use chrono::{Datelike, Days, NaiveDate};
 use serde_json::json;
+use zilv_catalog::Lang;
 use zilv_domain::{AssessmentItem, RemediationPolicy};
 use zilv_services::assessments::{self, AssessmentInput, DecisionInput, ResultInput};
 use zilv_services::assessors::{self, AssessorInput, QualificationInput};
@@ -15,6 +16,7 @@ use zilv_services::findings::{self, FindingInput, TransitionInput};
 use zilv_services::orgs::{self, NewOrg};
 use zilv_services::password::PasswordPolicy;
 use zilv_services::plans::{self, ApprovalInput, PlanInput};
+use zilv_services::reports;
 use zilv_services::systems::{self, SystemInput};
 use zilv_services::users::{self, UserInput};
 use zilv_services::Ctx;
@@ -221,7 +223,8 @@ const SYSTEMS: [DemoSystem; 20] = [
 
 pub async fn run(cli: &Cli, args: &DemoArgs) -> Result<ExitCode> {
     let reg = env::registry(cli)?;
-    let params = reg.latest()?.params;
+    let catalog = reg.latest()?;
+    let font = env::report_font(cli)?;
     let ctx = env::ctx(cli)?;
     let (store, created) = env::open(cli, true).await?;
     if !orgs::list(&store).await?.is_empty() {
@@ -231,7 +234,11 @@ pub async fn run(cli: &Cli, args: &DemoArgs) -> Result<ExitCode> {
             cli.data_dir.display()
         ));
     }
-    match fill(&store, &ctx, &params).await {
+    let kit = reports::Kit {
+        catalog,
+        font: &font,
+    };
+    match fill(&store, &ctx, kit).await {
         Ok(users) => {
             if args.json.json {
                 print_json(&json!({
@@ -261,11 +268,8 @@ pub async fn run(cli: &Cli, args: &DemoArgs) -> Result<ExitCode> {
     }
 }
 
-async fn fill(
-    store: &Store,
-    ctx: &Ctx,
-    params: &zilv_catalog::Parameters,
-) -> Result<Vec<(String, String)>> {
+async fn fill(store: &Store, ctx: &Ctx, kit: reports::Kit<'_>) -> Result<Vec<(String, String)>> {
+    let params = &kit.catalog.params;
     let today = ctx.today;
     let org = some(COMPANY);
     for (code, name, kind) in [
@@ -687,9 +691,11 @@ async fn fill(
             .await?;
         }
     }
-    // EVAL-6: this year's drill.
-    let jan = NaiveDate::from_ymd_opt(today.year(), 1, 10).unwrap_or(today);
-    let held = days_before(today, 45).max(jan).min(today);
+    // EVAL-6: this year's drill (in the year the finished assessment's
+    // period ends, which its report covers).
+    let report_end = days_before(today, 5);
+    let jan = NaiveDate::from_ymd_opt(report_end.year(), 1, 10).unwrap_or(report_end);
+    let held = days_before(today, 45).max(jan).min(report_end);
     drills::add(
         store,
         ctx,
@@ -706,6 +712,9 @@ async fn fill(
         },
     )
     .await?;
+    // EVAL-8: the finished assessment's report, finalised and sent to the
+    // internal audit unit.
+    reports::finalize(store, ctx, kit, org.as_deref(), finished, Lang::ZhTw).await?;
     Ok(users_out)
 }
 

@@ -10,6 +10,7 @@ pub(crate) mod ioc;
 mod ioc_review;
 mod plans;
 mod records;
+pub(crate) mod report;
 mod serve;
 mod users;
 
@@ -39,6 +40,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Dashboard(args) => findings::dashboard(&cli, args).await,
         Command::Demo(args) => demo::run(&cli, args).await,
         Command::Import(args) => import::run(&cli, args).await,
+        Command::Report(cmd) => report::run(&cli, cmd).await,
     }
 }
 

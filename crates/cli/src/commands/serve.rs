@@ -21,6 +21,8 @@ pub async fn run(cli: &Cli, args: &ServeArgs) -> Result<ExitCode> {
             return Err(anyhow!("{name} {v}: must be between 1 and 100000"));
         }
     }
+    // A configured report font that cannot be used stops the start here.
+    let report_font = env::optional_report_font(cli)?;
     let (store, _) = env::open(cli, false).await?;
     let reg = env::registry(cli)?;
     let catalog = env::catalog(&reg, None)?.clone();
@@ -43,6 +45,13 @@ pub async fn run(cli: &Cli, args: &ServeArgs) -> Result<ExitCode> {
         None => Arc::new(SystemClock),
     };
     let mut state = AppState::new(store, catalog, clock, config);
+    match report_font {
+        Some(font) => state = state.with_report_font(font),
+        None => eprintln!(
+            "zilv: warning: no report font ({} missing): EVAL-8 reports cannot be rendered; install fonts-noto-cjk or set --report-font",
+            zilv_report::DEFAULT_FONT_PATH
+        ),
+    }
     if let Some(dir) = &args.ioc_dir {
         state = state.with_ioc_dir(dir.clone());
     }
