@@ -1,5 +1,6 @@
 //! Renders the EVAL-8 assessment report (電腦系統資訊安全評估報告) from a plain
-//! [`ReportModel`] into PDF, HTML and XLSX bytes; no database.
+//! [`ReportModel`] into PDF, HTML and XLSX bytes, and exports the assessment as
+//! OSCAL assessment-results and POA&M JSON ([`oscal`]); no database.
 //!
 //! The PDF embeds a subset of a CJK font ([`ReportFont`], by default Noto Sans
 //! CJK TC from Debian's `fonts-noto-cjk`). Rendering is deterministic: the same
@@ -8,11 +9,13 @@ mod content;
 mod html;
 pub mod labels;
 pub mod model;
+pub mod oscal;
 mod pdf;
 mod validate;
 mod xlsx;
 
 pub use model::*;
+pub use oscal::{assessment_results_json, poam_json, OscalOptions};
 pub use pdf::font::{ReportFont, DEFAULT_FONT_INDEX, DEFAULT_FONT_PATH};
 pub use validate::{validate, ITEM_IDS};
 
@@ -27,6 +30,8 @@ pub enum ReportError {
     Pdf(String),
     #[error("cannot write the XLSX workbook: {0}")]
     Xlsx(String),
+    #[error("cannot write the OSCAL document: {0}")]
+    Oscal(String),
 }
 
 /// Renders the report as a PDF in the model's language, with `font` embedded
