@@ -17,6 +17,9 @@ use zilv_store::assessments::{self, Assessment};
 use zilv_store::reports::{self as store_reports, NewReport, Report, ReportFile};
 use zilv_store::{drills, findings, Conn, Store, StoreError};
 
+mod oscal;
+pub use oscal::{oscal, OscalDocument, OscalKind};
+
 use crate::access::{scope, Permission};
 use crate::assessments::{outcomes_of, scope_systems, team_of, visible};
 use crate::audit::record;

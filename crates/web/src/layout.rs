@@ -68,6 +68,9 @@ impl Page<'_> {
                                 @if can(Permission::ViewFindings) {
                                     a href="/findings" { (t(l, "findings")) }
                                 }
+                                @if can(Permission::ViewAssessments) {
+                                    a href="/reports" { (t(l, "reports")) }
+                                }
                                 @if can(Permission::ManageUsers) {
                                     a href="/users" { (t(l, "users")) }
                                 }

@@ -735,7 +735,9 @@ async fn the_openapi_document_lists_every_api_route_and_each_answers() {
         let concrete = path
             .replace("{code}", code)
             .replace("{email}", OFFICER)
-            .replace("{id}", "EVAL-3.1");
+            .replace("{id}", "EVAL-3.1")
+            .replace("{format}", "pdf")
+            .replace("{file}", "poam.json");
         let (st, body) = b.api(Method::GET, &concrete, &token, None).await;
         let routed = st == 200
             || st == 403

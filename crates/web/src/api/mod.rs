@@ -4,6 +4,7 @@
 mod imports;
 pub mod openapi;
 mod programme;
+mod reports;
 
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -25,6 +26,7 @@ use crate::state::AppState;
 pub fn routes() -> Router<AppState> {
     Router::new()
         .merge(programme::routes())
+        .merge(reports::routes())
         .route("/me", get(me))
         .route("/systems", get(list_systems).post(add_system))
         .route("/systems/{code}", get(show_system))

@@ -98,6 +98,258 @@ pub const OPERATIONS: &[(&str, &str, &str, Option<&str>, u16)] = &[
         None,
         201,
     ),
+    (
+        "get",
+        "/api/v1/dashboard",
+        "The dashboard: warnings and counts of the caller's organisation",
+        None,
+        200,
+    ),
+    (
+        "get",
+        "/api/v1/deadlines",
+        "Every deadline: assessments due, plan reviews, finding due dates",
+        None,
+        200,
+    ),
+    (
+        "get",
+        "/api/v1/findings",
+        "Findings, filtered and paged (EVAL-8)",
+        None,
+        200,
+    ),
+    (
+        "post",
+        "/api/v1/findings",
+        "Record a finding (EVAL-8)",
+        Some("NewFinding"),
+        201,
+    ),
+    (
+        "get",
+        "/api/v1/findings/{id}",
+        "One finding with its history",
+        None,
+        200,
+    ),
+    (
+        "post",
+        "/api/v1/findings/{id}/transitions",
+        "Move a finding through remediation (EVAL-8)",
+        Some("Transition"),
+        200,
+    ),
+    (
+        "get",
+        "/api/v1/assessments",
+        "Assessments the caller may see (EVAL-4)",
+        None,
+        200,
+    ),
+    (
+        "post",
+        "/api/v1/assessments",
+        "Create an assessment (EVAL-4)",
+        Some("NewAssessment"),
+        201,
+    ),
+    (
+        "get",
+        "/api/v1/assessments/{code}",
+        "One assessment with team, items and results",
+        None,
+        200,
+    ),
+    (
+        "post",
+        "/api/v1/assessments/{code}/team",
+        "Add an assessor to the team (EVAL-7)",
+        Some("Member"),
+        200,
+    ),
+    (
+        "post",
+        "/api/v1/assessments/{code}/items",
+        "Select an item or leave it out with a reason (EVAL-4.1)",
+        Some("Decisions"),
+        200,
+    ),
+    (
+        "post",
+        "/api/v1/assessments/{code}/evidence",
+        "Attach evidence to an item",
+        Some("Evidence"),
+        201,
+    ),
+    (
+        "post",
+        "/api/v1/assessments/{code}/start",
+        "Start the assessment; refused with what is missing (EVAL-7, EVAL-4.2)",
+        None,
+        200,
+    ),
+    (
+        "post",
+        "/api/v1/assessments/{code}/results",
+        "Record an item's result",
+        Some("ItemResult"),
+        200,
+    ),
+    (
+        "post",
+        "/api/v1/assessments/{code}/complete",
+        "Complete the assessment",
+        None,
+        200,
+    ),
+    (
+        "get",
+        "/api/v1/plans",
+        "Assessment plans (EVAL-2.1)",
+        None,
+        200,
+    ),
+    (
+        "post",
+        "/api/v1/plans",
+        "Create a plan (EVAL-2.1)",
+        Some("NewPlan"),
+        201,
+    ),
+    (
+        "get",
+        "/api/v1/plans/{id}",
+        "One plan",
+        None,
+        200,
+    ),
+    (
+        "post",
+        "/api/v1/plans/{id}/approve",
+        "Record the plan's approval (EVAL-2.2)",
+        Some("Approval"),
+        200,
+    ),
+    (
+        "get",
+        "/api/v1/assessors",
+        "Assessors (EVAL-7)",
+        None,
+        200,
+    ),
+    (
+        "post",
+        "/api/v1/assessors",
+        "Add an assessor (EVAL-7.1)",
+        Some("NewAssessor"),
+        201,
+    ),
+    (
+        "get",
+        "/api/v1/assessors/{id}",
+        "One assessor with qualifications",
+        None,
+        200,
+    ),
+    (
+        "post",
+        "/api/v1/assessors/{id}/qualifications",
+        "Record a qualification (EVAL-7.2)",
+        Some("Qualification"),
+        201,
+    ),
+    (
+        "post",
+        "/api/v1/assessors/{id}/nda",
+        "Record a signed non-disclosure agreement (EVAL-7.3)",
+        Some("Nda"),
+        200,
+    ),
+    (
+        "get",
+        "/api/v1/drills",
+        "Social-engineering drills (EVAL-6)",
+        None,
+        200,
+    ),
+    (
+        "post",
+        "/api/v1/drills",
+        "Record a drill (EVAL-6)",
+        Some("NewDrill"),
+        201,
+    ),
+    (
+        "get",
+        "/api/v1/reports",
+        "Finalised assessment reports with outstanding findings: what internal audit follows (EVAL-8)",
+        None,
+        200,
+    ),
+    (
+        "get",
+        "/api/v1/assessments/{code}/report",
+        "The finalised report: stored files with SHA-256, retention, legal hold",
+        None,
+        200,
+    ),
+    (
+        "delete",
+        "/api/v1/assessments/{code}/report",
+        "Delete the report's stored bytes; refused before retention ends or under a legal hold",
+        None,
+        200,
+    ),
+    (
+        "get",
+        "/api/v1/assessments/{code}/report/problems",
+        "What the completeness gate still misses before finalising (EVAL-8)",
+        None,
+        200,
+    ),
+    (
+        "post",
+        "/api/v1/assessments/{code}/report/finalize",
+        "Finalise the report: store PDF, HTML and XLSX with SHA-256 and send it to internal audit (EVAL-8)",
+        Some("Finalize"),
+        201,
+    ),
+    (
+        "post",
+        "/api/v1/assessments/{code}/report/legal-hold",
+        "Place a legal hold on the report",
+        Some("LegalHold"),
+        200,
+    ),
+    (
+        "delete",
+        "/api/v1/assessments/{code}/report/legal-hold",
+        "Release the legal hold",
+        None,
+        200,
+    ),
+    (
+        "get",
+        "/api/v1/assessments/{code}/report/files/{format}",
+        "The stored bytes of a finalised report (pdf, html or xlsx), identical to those finalised",
+        None,
+        200,
+    ),
+    (
+        "get",
+        "/api/v1/assessments/{code}/report/render/{format}",
+        "A rendering of a completed assessment's report, not stored (pdf, html or xlsx; ?lang=zh-TW|en)",
+        None,
+        200,
+    ),
+    (
+        "get",
+        "/api/v1/assessments/{code}/report/oscal/{file}",
+        "OSCAL 1.1 assessment-results.json or poam.json of the assessment",
+        None,
+        200,
+    ),
 ];
 
 /// What the generic entry of `POST /api/v1/imports` lacks: its query
@@ -229,6 +481,8 @@ fn schemas() -> Value {
             "opened": { "type": "integer" }, "clicked": { "type": "integer" }, "submitted": { "type": "integer" },
             "reported": { "type": "integer" }, "material": { "type": "string" }
         }), &["held_on", "population", "sent", "opened", "clicked", "submitted", "reported"]),
+        "Finalize": s(json!({ "lang": { "type": "string", "enum": ["zh-TW", "en"] } }), &[]),
+        "LegalHold": s(json!({ "reason": { "type": "string" }, "until": { "type": "string", "format": "date" } }), &["reason"]),
         "Error": { "type": "object", "properties": { "error": { "type": "object", "properties": {
             "status": { "type": "integer" }, "message": { "type": "string" } } } } }
     })
@@ -289,4 +543,77 @@ pub fn build() -> Value {
 
 pub async fn document() -> Json<Value> {
     Json(build())
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+
+    /// Every route the API's sources declare, as (method, OpenAPI path).
+    fn declared() -> Vec<(String, String)> {
+        let sources = [
+            include_str!("mod.rs"),
+            include_str!("programme.rs"),
+            include_str!("reports.rs"),
+        ];
+        let mut out = Vec::new();
+        for src in sources {
+            for part in src.split(".route(").skip(1) {
+                // Only the arguments of this `.route(…)` call.
+                let mut depth = 1;
+                let end = part
+                    .char_indices()
+                    .find(|&(_, c)| {
+                        depth += match c {
+                            '(' => 1,
+                            ')' => -1,
+                            _ => 0,
+                        };
+                        depth == 0
+                    })
+                    .map_or(part.len(), |(i, _)| i);
+                let part = &part[..end];
+                let start = part.find('"').unwrap() + 1;
+                let len = part[start..].find('"').unwrap();
+                let path = &part[start..start + len];
+                let rest = &part[start + len..];
+                for method in ["get", "post", "delete", "put", "patch"] {
+                    let called = rest.match_indices(&format!("{method}(")).any(|(i, _)| {
+                        i == 0
+                            || !rest.as_bytes()[i - 1].is_ascii_alphanumeric()
+                                && rest.as_bytes()[i - 1] != b'_'
+                    });
+                    if called {
+                        out.push((method.to_string(), format!("/api/v1{path}")));
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn every_declared_api_route_is_in_the_openapi_document() {
+        let doc = super::build();
+        let declared = declared();
+        assert!(declared.len() >= 50, "{declared:?}");
+        for (method, path) in &declared {
+            assert!(
+                doc["paths"][path].get(method).is_some(),
+                "{method} {path} is routed but not documented"
+            );
+        }
+        for (method, path, _, body, _) in super::OPERATIONS {
+            assert!(
+                declared.iter().any(|(m, p)| m == method && p == path),
+                "{method} {path} is documented but not routed"
+            );
+            if let Some(schema) = body {
+                assert!(
+                    doc["components"]["schemas"].get(*schema).is_some(),
+                    "{method} {path}: schema {schema} is missing"
+                );
+            }
+        }
+    }
 }

@@ -71,6 +71,11 @@ pub async fn show(
     let page = view.page(Some(&auth));
     let d = page.dates;
     let a = &v.assessment;
+    let report = if a.status.as_str() == "completed" {
+        Some(super::reports::section(&state, &auth, &page, &a.code).await?)
+    } else {
+        None
+    };
     let manage = auth.principal.can(Permission::ManageAssessments);
     let record =
         auth.principal.can(Permission::RecordResults) && a.status.as_str() == "in_progress";
@@ -134,6 +139,7 @@ pub async fn show(
             }
         }
         (super::assessment_setup::evidence_section(&page, &auth, &a.code, &v.evidence, record))
+        @if let Some(report) = &report { (report) }
         p {
             a href={ "/findings?assessment=" (super::segment(&a.code)) } { (page.t("findings")) }
             " · "

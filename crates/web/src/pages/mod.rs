@@ -14,6 +14,7 @@ mod ioc_reviews;
 mod plans;
 mod prefs;
 mod registers;
+pub(crate) mod reports;
 mod sign_in;
 mod upload;
 mod users;
@@ -74,6 +75,26 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/assessments/{code}/results",
             post(assessments::record_result),
+        )
+        .route("/reports", get(reports::list))
+        .route(
+            "/assessments/{code}/report/preview/{format}",
+            get(reports::preview),
+        )
+        .route(
+            "/assessments/{code}/report/oscal/{file}",
+            get(reports::oscal),
+        )
+        .route(
+            "/assessments/{code}/report/finalize",
+            post(reports::finalize),
+        )
+        .route("/assessments/{code}/report/delete", post(reports::delete))
+        .route("/assessments/{code}/report/hold", post(reports::hold))
+        .route("/assessments/{code}/report/release", post(reports::release))
+        .route(
+            "/assessments/{code}/report/{format}",
+            get(reports::download),
         )
         .route("/findings", get(findings::list).post(findings::add))
         .route("/findings/new", get(findings::new))

@@ -40,9 +40,14 @@ fn operator(clock: &ManualClock) -> Ctx {
 
 /// Users by role code: `acme.<role>@acme.tw` in ACME, `beta.officer@beta.tw` in BETA, …
 pub async fn start() -> Server {
+    start_at(Utc.with_ymd_and_hms(2026, 11, 28, 2, 0, 0).unwrap()).await
+}
+
+/// [`start`] with the server's clock at `at`.
+pub async fn start_at(at: chrono::DateTime<Utc>) -> Server {
     let db = TestDb::new().await;
     let store = db.open().await;
-    let clock = ManualClock::new(Utc.with_ymd_and_hms(2026, 11, 28, 2, 0, 0).unwrap());
+    let clock = ManualClock::new(at);
     let ctx = operator(&clock);
     let company = |code: &str, name: &str, kind: &str| NewOrg {
         code: code.into(),
@@ -100,7 +105,8 @@ pub async fn start() -> Server {
                 sourcing: "in-house".into(),
                 dev_unit: "資訊開發部".into(),
                 maint_unit: "資訊維運部".into(),
-                last_assessed: Some("2026-01-15".into()),
+                // Mid-January of the server's year (2026 for [`start`]).
+                last_assessed: Some(format!("{}-01-15", chrono::Datelike::year(&at))),
                 ..Default::default()
             },
         )
@@ -133,6 +139,10 @@ pub async fn start() -> Server {
             auth: zilv_services::auth::AuthPolicy::default(),
             secure_cookies: false,
         },
+    );
+    let state = state.with_report_font(
+        zilv_report::ReportFont::noto_sans_cjk_tc()
+            .expect("the web tests need Noto Sans CJK TC: apt-get install -y fonts-noto-cjk"),
     );
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
