@@ -304,12 +304,10 @@ impl Loaded {
                     .collect::<Vec<_>>()
                     .join(", "),
                 class,
-                starts_on: a
-                    .started_at
-                    .as_deref()
-                    .and_then(|s| s.get(..10))
-                    .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
-                    .unwrap_or(a.period_start),
+                // Qualifications are judged on the first day of the
+                // assessment period: never stricter than the start gate,
+                // which judged them on the (later) day of the start.
+                starts_on: a.period_start,
                 selected: self
                     .items
                     .iter()
