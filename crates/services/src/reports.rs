@@ -207,7 +207,7 @@ fn severity(s: zilv_domain::Severity) -> zilv_report::Severity {
     }
 }
 
-fn qualification(q: &zilv_domain::Qualification) -> zilv_report::Qualification {
+fn qualification(q: &zilv_domain::Qualification, lang: Lang) -> zilv_report::Qualification {
     use zilv_report::{QualificationArea as A, QualificationBasis as B};
     let area = match q.kind {
         QualificationKind::SecurityManagement => A::SecurityManagement,
@@ -233,7 +233,10 @@ fn qualification(q: &zilv_domain::Qualification) -> zilv_report::Qualification {
         },
         Evidence::FinancialExperience { years } => B::Experience {
             years: *years,
-            description: String::new(),
+            description: match lang {
+                Lang::ZhTw => "金融業相關工作年資".to_string(),
+                Lang::En => "related work in the financial sector".to_string(),
+            },
         },
     };
     zilv_report::Qualification { area, basis }
@@ -362,7 +365,11 @@ impl Loaded {
                     name: m.name.clone(),
                     organisation,
                     kind,
-                    qualifications: m.qualifications.iter().map(qualification).collect(),
+                    qualifications: m
+                        .qualifications
+                        .iter()
+                        .map(|q| qualification(q, lang))
+                        .collect(),
                 }
             })
             .collect();
