@@ -25,7 +25,12 @@ pub struct Cli {
     /// The font EVAL-8 report PDFs embed: a TTF/OTF/TTC file with Traditional
     /// Chinese glyphs, with :INDEX for a font of a collection (default: Noto
     /// Sans CJK TC from Debian's fonts-noto-cjk).
-    #[arg(long, global = true, env = "ZILV_REPORT_FONT", value_name = "PATH[:INDEX]")]
+    #[arg(
+        long,
+        global = true,
+        env = "ZILV_REPORT_FONT",
+        value_name = "PATH[:INDEX]"
+    )]
     pub report_font: Option<String>,
     #[command(subcommand)]
     pub command: Command,

@@ -210,7 +210,7 @@ fn severity(s: zilv_domain::Severity) -> zilv_report::Severity {
     }
 }
 
-fn qualification(q: &zilv_domain::Qualification) -> zilv_report::Qualification {
+fn qualification(q: &zilv_domain::Qualification, lang: Lang) -> zilv_report::Qualification {
     use zilv_report::{QualificationArea as A, QualificationBasis as B};
     let area = match q.kind {
         QualificationKind::SecurityManagement => A::SecurityManagement,
@@ -236,7 +236,10 @@ fn qualification(q: &zilv_domain::Qualification) -> zilv_report::Qualification {
         },
         Evidence::FinancialExperience { years } => B::Experience {
             years: *years,
-            description: String::new(),
+            description: match lang {
+                Lang::ZhTw => "金融業相關工作年資".to_string(),
+                Lang::En => "related work in the financial sector".to_string(),
+            },
         },
     };
     zilv_report::Qualification { area, basis }
@@ -307,12 +310,10 @@ impl Loaded {
                     .collect::<Vec<_>>()
                     .join(", "),
                 class,
-                starts_on: a
-                    .started_at
-                    .as_deref()
-                    .and_then(|s| s.get(..10))
-                    .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
-                    .unwrap_or(a.period_start),
+                // Qualifications are judged on the first day of the
+                // assessment period: never stricter than the start gate,
+                // which judged them on the (later) day of the start.
+                starts_on: a.period_start,
                 selected: self
                     .items
                     .iter()
@@ -367,7 +368,11 @@ impl Loaded {
                     name: m.name.clone(),
                     organisation,
                     kind,
-                    qualifications: m.qualifications.iter().map(qualification).collect(),
+                    qualifications: m
+                        .qualifications
+                        .iter()
+                        .map(|q| qualification(q, lang))
+                        .collect(),
                 }
             })
             .collect();

@@ -958,18 +958,41 @@ async fn eval_8_report_of_an_assessment_still_open_is_refused() {
     assert!(msg.contains("completed assessment"), "{msg}");
 }
 
+/// Runs a poppler-utils program; a missing program fails the test, naming the package.
+fn poppler(program: &str, args: &[&str]) -> String {
+    let out = Command::new(program)
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| {
+            panic!("cannot run {program}: {e}. apt-get install -y poppler-utils fonts-noto-cjk")
+        });
+    assert!(
+        out.status.success(),
+        "{program} {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
 fn pdftotext(pdf: &[u8]) -> String {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("report.pdf");
     std::fs::write(&path, pdf).unwrap();
-    let out = Command::new("pdftotext")
-        .args([path.to_str().unwrap(), "-"])
-        .output()
-        .unwrap_or_else(|e| {
-            panic!("cannot run pdftotext: {e}. apt-get install -y poppler-utils fonts-noto-cjk")
+    poppler("pdftotext", &[path.to_str().unwrap(), "-"])
+}
+
+/// `target/test-artifacts/report/`, under CARGO_TARGET_DIR or the target
+/// directory that holds this test binary.
+fn artifacts_dir() -> std::path::PathBuf {
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| {
+            let exe = std::env::current_exe().unwrap();
+            exe.ancestors().nth(3).unwrap().to_path_buf()
         });
-    assert!(out.status.success());
-    String::from_utf8(out.stdout).unwrap()
+    let dir = target.join("test-artifacts").join("report");
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
 }
 
 #[tokio::test]
@@ -1009,6 +1032,33 @@ async fn eval_8_finalised_pdf_shows_the_sections_and_the_findings_traditional_ch
     ] {
         assert!(flat.contains(want), "{want} missing from:\n{text}");
     }
+    // The font is embedded (a subset); the pages are saved as pictures for
+    // a person to look at.
+    let dir = artifacts_dir();
+    let path = dir.join("finalised-A1.pdf");
+    std::fs::write(&path, &pdf.bytes).unwrap();
+    let fonts = poppler("pdffonts", &[path.to_str().unwrap()]);
+    let rows: Vec<&str> = fonts.lines().skip(2).collect();
+    assert!(!rows.is_empty(), "no fonts:\n{fonts}");
+    for row in rows {
+        let cols: Vec<&str> = row.split_whitespace().collect();
+        assert_eq!(cols[cols.len() - 5], "yes", "font not embedded: {row}");
+    }
+    let prefix = dir.join("finalised-A1");
+    poppler(
+        "pdftoppm",
+        &[
+            "-png",
+            "-r",
+            "60",
+            "-f",
+            "1",
+            "-l",
+            "3",
+            path.to_str().unwrap(),
+            prefix.to_str().unwrap(),
+        ],
+    );
     // In English on request (a draft).
     let en = reports::render(
         &env.store,

@@ -240,15 +240,8 @@ async fn run_with(
             lang: l,
             json,
         } => {
-            let v = reports::finalize(
-                store,
-                ctx,
-                kit()?,
-                org.org.as_deref(),
-                assessment,
-                lang(*l),
-            )
-            .await?;
+            let v = reports::finalize(store, ctx, kit()?, org.org.as_deref(), assessment, lang(*l))
+                .await?;
             show(&v, json.json)
         }
         ReportCmd::Download {
@@ -257,9 +250,8 @@ async fn run_with(
             format,
             output,
         } => {
-            let r =
-                reports::download(store, ctx, org.org.as_deref(), assessment, format.format())
-                    .await?;
+            let r = reports::download(store, ctx, org.org.as_deref(), assessment, format.format())
+                .await?;
             write(output, &r.bytes)?;
             println!(
                 "finalised report of assessment {assessment} written to {} ({} bytes)",

@@ -40,7 +40,8 @@ CREATE TABLE report_files (
 
 -- What was finalised never changes; the retention may only grow. Marking a
 -- report deleted needs its retention ended, by the deletion day the
--- application records and by the database's own clock, and no legal hold.
+-- application records and by the database's own clock (the day in Taiwan,
+-- UTC+8), and no legal hold.
 CREATE FUNCTION reports_guard() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     IF TG_OP = 'DELETE' THEN
@@ -57,7 +58,7 @@ BEGIN
     IF NEW.deleted_at IS NOT NULL AND (
            NEW.deleted_on IS NULL
         OR NEW.deleted_on < OLD.retention_until
-        OR to_char(CURRENT_DATE, 'YYYY-MM-DD') < OLD.retention_until
+        OR to_char((now() AT TIME ZONE 'UTC') + interval '8 hours', 'YYYY-MM-DD') < OLD.retention_until
         OR (OLD.legal_hold = 1 AND (OLD.legal_hold_until IS NULL OR NEW.deleted_on < OLD.legal_hold_until))) THEN
         RAISE EXCEPTION 'a finalised report cannot be deleted before its retention ends or under a legal hold (EVAL-8)';
     END IF;

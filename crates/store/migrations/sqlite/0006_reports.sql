@@ -51,13 +51,13 @@ BEGIN
 END;
 
 -- Marking a report deleted: only once its retention has ended, by the
--- deletion day the application records and by the database's own clock,
--- and not under a legal hold.
+-- deletion day the application records and by the database's own clock
+-- (the day in Taiwan, UTC+8), and not under a legal hold.
 CREATE TRIGGER reports_retained BEFORE UPDATE OF deleted_at ON reports
 WHEN NEW.deleted_at IS NOT NULL AND (
        NEW.deleted_on IS NULL
     OR NEW.deleted_on < OLD.retention_until
-    OR date('now') < OLD.retention_until
+    OR date('now', '+8 hours') < OLD.retention_until
     OR (OLD.legal_hold = 1 AND (OLD.legal_hold_until IS NULL OR NEW.deleted_on < OLD.legal_hold_until)))
 BEGIN
     SELECT RAISE(ABORT, 'a finalised report cannot be deleted before its retention ends or under a legal hold (EVAL-8)');
