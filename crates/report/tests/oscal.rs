@@ -34,7 +34,8 @@ fn trestle(kind: &str, json: &str, name: &str) -> Result<String, String> {
         String::from_utf8_lossy(&out.stdout).to_string() + &String::from_utf8_lossy(&out.stderr);
     assert!(
         !report.contains("is not installed"),
-        "the OSCAL validator needs compliance-trestle: {report}"
+        "the OSCAL validator needs compliance-trestle (set ZILV_OSCAL_PYTHON to a Python with \
+         it; scripts/test does): {report}"
     );
     if out.status.success() {
         Ok(report)
