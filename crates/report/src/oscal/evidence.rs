@@ -209,7 +209,8 @@ pub fn all_observations(c: &Ctx) -> Vec<Observation> {
 }
 
 /// The risk of one finding: the risk description, severity and category as
-/// facets, the due date as deadline, the recommendation as remediation. In a
+/// facets, the due date as deadline while the finding is still to be
+/// remediated (open, in progress), the recommendation as remediation. In a
 /// POA&M (`planned`), the remediation of an open finding is planned, with the
 /// due date as its milestone.
 pub fn risk(c: &Ctx, f: &model::Finding, planned: bool) -> Risk {
@@ -268,7 +269,7 @@ pub fn risk(c: &Ctx, f: &model::Finding, planned: bool) -> Risk {
             origin: c.origins().remove(0),
             facets,
         }],
-        deadline: f.due.map(|d| c.clock.end_of(d)),
+        deadline: f.due.filter(|_| active).map(|d| c.clock.end_of(d)),
         remediations: vec![Response {
             uuid: c.ids.assessment(&format!("response/{}", f.id)),
             lifecycle: if planned && active {

@@ -100,6 +100,10 @@ fn check(m: &ReportModel, catalog: &Catalog, opts: &OscalOptions) -> Result<(), 
     unique(m.scope.items_done.iter().map(String::as_str), |i| {
         format!("scope.items_done[{i}]")
     })?;
+    unique(
+        m.scope.items_left_out.iter().map(|l| l.item.as_str()),
+        |i| format!("scope.items_left_out[{i}].item"),
+    )?;
     unique(m.scope.systems.iter().map(|s| s.name.as_str()), |i| {
         format!("scope.systems[{i}].name")
     })?;

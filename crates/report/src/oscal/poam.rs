@@ -27,7 +27,11 @@ fn item(c: &Ctx, f: &model::Finding) -> PoamItem {
         c.prop("finding-id", &f.id),
         c.prop("remediation-status", status_token(f.status)),
     ];
-    if let Some(due) = f.due {
+    // A risk-accepted finding is a deviation: nothing is due.
+    let due = f
+        .due
+        .filter(|_| f.status != RemediationStatus::RiskAccepted);
+    if let Some(due) = due {
         props.push(c.prop("due", &due.to_string()));
     }
     PoamItem {
