@@ -314,3 +314,73 @@ fn eval_8_missing_or_non_cjk_report_font_is_a_clear_startup_error() {
     let out = zilv_on(&db, today, &["--report-font", latin, "report", "list"]);
     refused(&out, &["has no glyph", "Traditional Chinese"]);
 }
+
+#[test]
+fn eval_8_cli_exports_the_demo_assessment_as_oscal_that_trestle_accepts() {
+    let today = "2026-11-28";
+    let db = demo(today);
+    let python = std::env::var("ZILV_OSCAL_PYTHON").unwrap_or_else(|_| "python3".into());
+    let script =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../report/tests/oscal_validate.py");
+    for (kind, model) in [("results", "assessment-results"), ("poam", "poam")] {
+        let file = db.data_dir().join(format!("{kind}.json"));
+        let said = ok(&zilv_on(
+            &db,
+            today,
+            &[
+                "report",
+                "oscal",
+                "--org",
+                ORG,
+                "--assessment",
+                FINISHED,
+                "--kind",
+                kind,
+                "-o",
+                file.to_str().unwrap(),
+            ],
+        ));
+        assert!(said.contains(FINISHED), "{said}");
+        let doc: Value = serde_json::from_slice(&std::fs::read(&file).unwrap()).unwrap();
+        assert!(doc
+            .get(model)
+            .or(doc.get("plan-of-action-and-milestones"))
+            .is_some());
+        let out = Command::new(&python)
+            .arg(&script)
+            .arg(model)
+            .arg(&file)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .output()
+            .unwrap_or_else(|e| {
+                panic!("cannot run {python} (set ZILV_OSCAL_PYTHON to a Python with compliance-trestle; scripts/test does): {e}")
+            });
+        assert!(
+            out.status.success(),
+            "trestle refused the {model} of {FINISHED}: {}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    // An assessment still under way has no OSCAL results.
+    let file = db.data_dir().join("open.json");
+    let out = zilv_on(
+        &db,
+        today,
+        &[
+            "report",
+            "oscal",
+            "--org",
+            ORG,
+            "--assessment",
+            "ASM-WEB",
+            "--kind",
+            "results",
+            "-o",
+            file.to_str().unwrap(),
+        ],
+    );
+    refused(&out, &["ASM-WEB"]);
+    assert!(!file.exists(), "nothing is written for a refusal");
+}

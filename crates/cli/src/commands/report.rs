@@ -120,8 +120,30 @@ pub enum ReportCmd {
         #[command(flatten)]
         json: Json,
     },
+    /// Export a completed assessment as an OSCAL 1.1 document: the
+    /// assessment results, or the POA&M of its open findings.
+    Oscal {
+        #[command(flatten)]
+        org: OrgArg,
+        #[arg(long)]
+        assessment: String,
+        #[arg(long, value_enum)]
+        kind: OscalArg,
+        #[arg(long, value_enum, default_value = "zh-TW")]
+        lang: LangArg,
+        #[arg(short = 'o', long = "output", value_name = "FILE")]
+        output: PathBuf,
+    },
     /// Re-hash every stored report; exit 0 when all match, 1 naming each that does not.
     Verify(Json),
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum OscalArg {
+    /// OSCAL assessment-results.
+    Results,
+    /// OSCAL plan of action and milestones of the open findings.
+    Poam,
 }
 
 fn print_view(v: &ReportView) {
@@ -171,8 +193,20 @@ fn show(v: &ReportView, json: bool) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// Writes `bytes` to `path` whole or not at all: a temporary file beside it,
+/// renamed over it once complete.
 fn write(path: &PathBuf, bytes: &[u8]) -> Result<()> {
-    std::fs::write(path, bytes).with_context(|| format!("cannot write -o {}", path.display()))
+    use std::io::Write as _;
+    let fail = || format!("cannot write -o {}", path.display());
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => std::path::Path::new("."),
+    };
+    let mut tmp = tempfile::NamedTempFile::new_in(dir).with_context(fail)?;
+    tmp.write_all(bytes).with_context(fail)?;
+    tmp.as_file().sync_all().with_context(fail)?;
+    tmp.persist(path).map_err(|e| e.error).with_context(fail)?;
+    Ok(())
 }
 
 pub async fn run(cli: &Cli, cmd: &ReportCmd) -> Result<ExitCode> {
@@ -243,6 +277,36 @@ async fn run_with(
             let v = reports::finalize(store, ctx, kit()?, org.org.as_deref(), assessment, lang(*l))
                 .await?;
             show(&v, json.json)
+        }
+        ReportCmd::Oscal {
+            org,
+            assessment,
+            kind,
+            lang: l,
+            output,
+        } => {
+            let kind = match kind {
+                OscalArg::Results => reports::OscalKind::AssessmentResults,
+                OscalArg::Poam => reports::OscalKind::Poam,
+            };
+            let d = reports::oscal(
+                store,
+                ctx,
+                catalog,
+                org.org.as_deref(),
+                assessment,
+                kind,
+                lang(*l),
+            )
+            .await?;
+            write(output, &d.bytes)?;
+            println!(
+                "OSCAL {} of assessment {assessment} written to {} ({} bytes)",
+                kind.file_name(),
+                output.display(),
+                d.bytes.len()
+            );
+            Ok(ExitCode::SUCCESS)
         }
         ReportCmd::Download {
             org,
