@@ -21,7 +21,16 @@ pub(crate) fn match_record(
     for (i, o) in rec.obs.iter().enumerate() {
         match &o.value {
             Value::Name(n) => {
-                if let Some(d) = normalize::observed_domain(n) {
+                if !set.has_domains() {
+                    continue;
+                }
+                let t = n.strip_suffix('.').unwrap_or(n);
+                if t.is_ascii() && !has_punycode(t.as_bytes()) {
+                    // `match_domain` compares ignoring ASCII case.
+                    if !t.is_empty() {
+                        set.match_domain(t, |id| push(id, i));
+                    }
+                } else if let Some(d) = normalize::observed_domain(n) {
                     set.match_domain(&d, |id| push(id, i));
                 }
             }
@@ -33,9 +42,7 @@ pub(crate) fn match_record(
             Value::Url(u) => {
                 if set.has_urls() {
                     if let Ok(n) = normalize::url(u) {
-                        for id in set.match_url(&n) {
-                            push(*id, i);
-                        }
+                        set.match_url(&n, |id| push(id, i));
                     }
                 }
             }
@@ -51,4 +58,11 @@ pub(crate) fn observed_text(v: &Value<'_>) -> String {
         Value::Addr(a) => a.to_string(),
         Value::Url(u) => normalize::url(u).unwrap_or_else(|_| u.to_string()),
     }
+}
+
+/// True when `b` has an `xn--` label (any case), which needs the IDNA
+/// mapping to be compared.
+fn has_punycode(b: &[u8]) -> bool {
+    memchr::memchr_iter(b'-', b)
+        .any(|i| i >= 2 && b.get(i + 1) == Some(&b'-') && b[i - 2..i].eq_ignore_ascii_case(b"xn"))
 }
