@@ -14,8 +14,8 @@ use crate::batches::{give, read_file, Batch, Pool};
 use crate::error::Error;
 use crate::hit::{Aggregate, Aggregator, Hit, HitView};
 use crate::input::{self, Progress};
-use crate::logs::{self, LogFormat, Outcome, Record};
-use crate::matcher::{match_record, observed_text};
+use crate::logs::{self, Context, LogFormat, Outcome, Record};
+use crate::matcher::{match_record, observed_text, quick_miss_tsv};
 use crate::set::{IndicatorSet, LoadReport};
 
 /// How many malformed-record reasons a summary keeps.
@@ -287,6 +287,12 @@ fn work(
         let format = &formats[batch.file];
         let mut rec = Record::default();
         let mut line_no = batch.first_line;
+        // Zeek TSV lines first get the quick check for a record that
+        // matches nothing.
+        let quick = match (format, &batch.ctx) {
+            (LogFormat::ZeekTsv, Context::Tsv(h)) => Some(h.as_ref()),
+            _ => None,
+        };
         // Checked once for the batch; a batch with bad bytes is checked
         // line by line so that only those lines are malformed.
         let data = &batch.data[..batch.len];
@@ -300,6 +306,13 @@ fn work(
                 Some(t) => Ok(&t[a..b]),
                 None => std::str::from_utf8(&data[a..b]),
             };
+            if let (Some(h), Ok(l)) = (quick, line) {
+                if quick_miss_tsv(set, h, l) {
+                    d.records += 1;
+                    line_no += 1;
+                    continue;
+                }
+            }
             let outcome = match line {
                 Ok(line) => logs::parse_line(format, &batch.ctx, line, &mut rec, urls),
                 Err(e) => Outcome::Malformed(format!(

@@ -18,7 +18,7 @@ use chrono::{DateTime, Utc};
 
 pub use csv_log::CsvColumns;
 pub(crate) use csv_log::CsvHeader;
-pub(crate) use zeek_tsv::TsvHeader;
+pub(crate) use zeek_tsv::{quick_fields, TsvHeader};
 
 use crate::error::Error;
 

@@ -224,6 +224,57 @@ fn split_fields(
     n + 1
 }
 
+/// The columns of interest of a data line, for the matcher's quick check
+/// (see [`crate::matcher::quick_miss_tsv`]): `None` when the line is
+/// short of fields or has an escape, which only the full parse handles.
+pub(crate) struct Quick<'a> {
+    pub orig_h: Option<&'a str>,
+    pub resp_h: Option<&'a str>,
+    pub query: Option<&'a str>,
+    pub answers: Option<&'a str>,
+    pub host: Option<&'a str>,
+    pub uri: Option<&'a str>,
+    pub server_name: Option<&'a str>,
+}
+
+impl TsvHeader {
+    /// The one-byte set separator, when it is one byte.
+    pub fn set_separator_byte(&self) -> Option<u8> {
+        match self.set_separator.as_bytes() {
+            [b] => Some(*b),
+            _ => None,
+        }
+    }
+}
+
+pub(crate) fn quick_fields<'a>(h: &TsvHeader, line: &'a str) -> Option<Quick<'a>> {
+    let line = line.strip_suffix('\r').unwrap_or(line);
+    // Blank lines are skipped, not records; escapes need the full parse.
+    if h.width == 0 || line.trim().is_empty() || memchr::memchr(b'\\', line.as_bytes()).is_some() {
+        return None;
+    }
+    let mut slots: Slots<'a> = [None; 8];
+    let n = split_fields(line.as_bytes(), h.separator, h.width, |n, start, end| {
+        let role = h.roles[n];
+        if role != NONE {
+            slots[usize::from(role)] = Some(&line[start..end]);
+        }
+    });
+    if n < h.width {
+        return None;
+    }
+    let get = |slot: usize| -> Option<&'a str> { slots[slot].and_then(|v| h.set(v)) };
+    Some(Quick {
+        orig_h: get(ORIG_H),
+        resp_h: get(RESP_H),
+        query: get(QUERY),
+        answers: get(ANSWERS),
+        host: get(HOST),
+        uri: get(URI),
+        server_name: get(SERVER_NAME),
+    })
+}
+
 /// Reads one data line; `Ok(true)` for a record. Only the columns of
 /// interest are kept, found in one pass over the separators.
 pub(super) fn parse<'a>(
