@@ -100,37 +100,38 @@ pub fn fast_ip(s: &str) -> Option<IpAddr> {
 /// `a.b.c.d` with octets of 1 to 3 digits, no leading zero, at most 255;
 /// `None` for anything else (which the caller hands to the full parser).
 fn dotted_quad(b: &[u8]) -> Option<Ipv4Addr> {
-    if b.len() < 7 || b.len() > 15 {
-        return None;
-    }
+    let digit = |i: usize| -> Option<u32> {
+        let d = b.get(i)?.wrapping_sub(b'0');
+        (d <= 9).then_some(u32::from(d))
+    };
     let mut out = [0u8; 4];
-    let (mut k, mut v, mut digits) = (0usize, 0u32, 0u32);
-    for &c in b {
-        if c == b'.' {
-            if digits == 0 || k == 3 {
+    let mut i = 0;
+    for (k, o) in out.iter_mut().enumerate() {
+        let mut v = digit(i)?;
+        i += 1;
+        if let Some(d1) = digit(i) {
+            if v == 0 {
                 return None;
             }
-            out[k] = v as u8;
-            k += 1;
-            (v, digits) = (0, 0);
-        } else {
-            let d = c.wrapping_sub(b'0');
-            // A digit, and no leading zero.
-            if d > 9 || (digits == 1 && v == 0) {
-                return None;
-            }
-            v = v * 10 + u32::from(d);
-            digits += 1;
-            if v > 255 {
-                return None;
+            v = v * 10 + d1;
+            i += 1;
+            if let Some(d2) = digit(i) {
+                v = v * 10 + d2;
+                i += 1;
+                if v > 255 {
+                    return None;
+                }
             }
         }
+        *o = v as u8;
+        if k < 3 {
+            if b.get(i) != Some(&b'.') {
+                return None;
+            }
+            i += 1;
+        }
     }
-    if k != 3 || digits == 0 {
-        return None;
-    }
-    out[3] = v as u8;
-    Some(Ipv4Addr::from(out))
+    (i == b.len()).then(|| Ipv4Addr::from(out))
 }
 
 /// A range of addresses with its host bits cleared.

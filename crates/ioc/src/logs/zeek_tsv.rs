@@ -249,8 +249,15 @@ impl TsvHeader {
 
 pub(crate) fn quick_fields<'a>(h: &TsvHeader, line: &'a str) -> Option<Quick<'a>> {
     let line = line.strip_suffix('\r').unwrap_or(line);
-    // Blank lines are skipped, not records; escapes need the full parse.
-    if h.width == 0 || line.trim().is_empty() || memchr::memchr(b'\\', line.as_bytes()).is_some() {
+    // Blank lines (skipped, not records), lines that start otherwise than
+    // with visible ASCII, and escapes are left to the full parse.
+    if h.width == 0
+        || line
+            .as_bytes()
+            .first()
+            .is_none_or(|c| !c.is_ascii_graphic())
+        || memchr::memchr(b'\\', line.as_bytes()).is_some()
+    {
         return None;
     }
     let mut slots: Slots<'a> = [None; 8];
