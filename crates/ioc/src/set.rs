@@ -294,6 +294,9 @@ fn hash_rev(b: &[u8]) -> u64 {
 struct NameIndex {
     /// `(hash tag << 32) | (id + 1)`; 0 is an empty slot.
     slots: Vec<u64>,
+    /// One bit per hash tag (four bits per slot): a clear bit answers a
+    /// miss from a table small enough to stay in cache.
+    bloom: Vec<u64>,
     used: usize,
     /// The next indicator with the same value as this one.
     same: FxHashMap<IndicatorId, IndicatorId>,
@@ -317,6 +320,10 @@ impl NameIndex {
         }
         let m = mix(hash);
         let tag = m >> 32;
+        let bit = (tag as usize) & (self.bloom.len() * 64 - 1);
+        if self.bloom[bit / 64] & (1 << (bit % 64)) == 0 {
+            return;
+        }
         let mask = self.slots.len() - 1;
         let mut i = (m as usize) & mask;
         loop {
@@ -358,6 +365,7 @@ impl NameIndex {
         if (self.used + 1) * 2 > self.slots.len() {
             let cap = (self.slots.len() * 2).max(1024);
             let old = std::mem::replace(&mut self.slots, vec![0; cap]);
+            self.bloom = vec![0; cap * 4 / 64];
             for s in old.into_iter().filter(|s| *s != 0) {
                 let id = (s as u32).wrapping_sub(1);
                 self.place(mix(rehash(id)), id);
@@ -374,6 +382,8 @@ impl NameIndex {
             i = (i + 1) & mask;
         }
         self.slots[i] = ((m >> 32) << 32) | u64::from(id.wrapping_add(1));
+        let bit = ((m >> 32) as usize) & (self.bloom.len() * 64 - 1);
+        self.bloom[bit / 64] |= 1 << (bit % 64);
     }
 
     /// Chains `id` behind `first`, which has the same value.
@@ -649,16 +659,22 @@ trait Bits: Copy + Eq + std::hash::Hash + Default {
     fn block(self) -> u32;
 }
 
-/// Bits of the filter in front of a prefix table.
-const FILTER_BITS: u32 = 24;
+/// Bits of the filter in front of a prefix table (512 KiB, to stay in
+/// cache); block numbers are folded into them.
+const FILTER_BITS: u32 = 22;
+
+/// A block number folded into the filter's bits.
+fn fold(block: u32) -> u32 {
+    (block ^ (block >> FILTER_BITS)) & ((1 << FILTER_BITS) - 1)
+}
 
 impl Bits for u32 {
     const WIDTH: u8 = 32;
     fn mask(self, len: u8) -> Self {
         mask32(self, len)
     }
-    /// IPv4: one bit per /24 block, exact; a shorter range marks its
-    /// blocks.
+    /// IPv4: the /24 block (folded into the filter); a shorter range
+    /// marks each of its blocks.
     fn blocks(self, len: u8) -> Option<std::ops::Range<u32>> {
         let first = self >> 8;
         let n = if len >= 24 { 1 } else { 1u32 << (24 - len) };
@@ -683,7 +699,7 @@ impl Bits for u128 {
         })
     }
     fn block(self) -> u32 {
-        (mix((self >> 96) as u64) >> (64 - FILTER_BITS)) as u32
+        (mix((self >> 96) as u64) >> 40) as u32
     }
 }
 
@@ -718,6 +734,7 @@ impl<T: Bits> PrefixTable<T> {
         match net.blocks(len) {
             Some(r) => {
                 for b in r {
+                    let b = fold(b);
                     self.filter[(b / 64) as usize] |= 1 << (b % 64);
                 }
             }
@@ -742,7 +759,7 @@ impl<T: Bits> PrefixTable<T> {
         if self.lens.is_empty() {
             return &[];
         }
-        let b = a.block();
+        let b = fold(a.block());
         if !self.unfiltered && self.filter[(b / 64) as usize] & (1 << (b % 64)) == 0 {
             return &[];
         }
