@@ -288,8 +288,10 @@ fn hash_rev(b: &[u8]) -> u64 {
 }
 
 /// Indicator ids by the hash of their value, in open addressing: one
-/// 64-bit slot per entry (32 bits of the hash and the id), the first
+/// 64-bit slot per entry (a 32-bit tag of the hash and the id), the first
 /// indicator of a value in the table and the others chained behind it.
+/// The slot index comes from the tag's high bits and the filter bit from
+/// its low bits, so that growing never reads the values again.
 #[derive(Debug, Default)]
 struct NameIndex {
     /// `(hash tag << 32) | (id + 1)`; 0 is an empty slot.
@@ -318,14 +320,13 @@ impl NameIndex {
         if self.used == 0 {
             return;
         }
-        let m = mix(hash);
-        let tag = m >> 32;
+        let tag = mix(hash) >> 32;
         let bit = (tag as usize) & (self.bloom.len() * 64 - 1);
         if self.bloom[bit / 64] & (1 << (bit % 64)) == 0 {
             return;
         }
         let mask = self.slots.len() - 1;
-        let mut i = (m as usize) & mask;
+        let mut i = self.home(tag);
         loop {
             let s = self.slots[i];
             if s == 0 {
@@ -361,28 +362,34 @@ impl NameIndex {
     }
 
     /// Adds `id` as the first indicator of its value.
-    fn insert_new(&mut self, hash: u64, id: IndicatorId, rehash: impl Fn(IndicatorId) -> u64) {
+    fn insert_new(&mut self, hash: u64, id: IndicatorId) {
         if (self.used + 1) * 2 > self.slots.len() {
             let cap = (self.slots.len() * 2).max(1024);
             let old = std::mem::replace(&mut self.slots, vec![0; cap]);
             self.bloom = vec![0; cap * 4 / 64];
             for s in old.into_iter().filter(|s| *s != 0) {
-                let id = (s as u32).wrapping_sub(1);
-                self.place(mix(rehash(id)), id);
+                self.place(s);
             }
         }
-        self.place(mix(hash), id);
+        self.place(((mix(hash) >> 32) << 32) | u64::from(id.wrapping_add(1)));
         self.used += 1;
     }
 
-    fn place(&mut self, m: u64, id: IndicatorId) {
+    /// The first slot to try for `tag` (its high bits scaled to the table).
+    fn home(&self, tag: u64) -> usize {
+        ((tag * self.slots.len() as u64) >> 32) as usize
+    }
+
+    /// Puts a slot value (tag and id) in the first free slot from its home.
+    fn place(&mut self, slot: u64) {
+        let tag = slot >> 32;
         let mask = self.slots.len() - 1;
-        let mut i = (m as usize) & mask;
+        let mut i = self.home(tag);
         while self.slots[i] != 0 {
             i = (i + 1) & mask;
         }
-        self.slots[i] = ((m >> 32) << 32) | u64::from(id.wrapping_add(1));
-        let bit = ((m >> 32) as usize) & (self.bloom.len() * 64 - 1);
+        self.slots[i] = slot;
+        let bit = (tag as usize) & (self.bloom.len() * 64 - 1);
         self.bloom[bit / 64] |= 1 << (bit % 64);
     }
 
@@ -505,19 +512,14 @@ impl Builder {
                 if is_dup {
                     return self.duplicate();
                 }
-                let set = &mut self.set;
-                let (index, text, ends) = if kind == Kind::Domain {
-                    (&mut set.domains, &set.text, &set.ends)
+                let index = if kind == Kind::Domain {
+                    &mut self.set.domains
                 } else {
-                    (&mut set.urls, &set.text, &set.ends)
+                    &mut self.set.urls
                 };
                 match first {
                     Some(first) => index.insert_same(first, id),
-                    None => index.insert_new(h, id, |o| {
-                        let i = o as usize;
-                        let start = if i == 0 { 0 } else { ends[i - 1] };
-                        hash_rev(&text.as_bytes()[start..ends[i]])
-                    }),
+                    None => index.insert_new(h, id),
                 }
             }
             Kind::Ipv4 | Kind::Ipv6 | Kind::Cidr => {
