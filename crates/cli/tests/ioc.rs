@@ -263,3 +263,45 @@ fn eval_4_1_2_3_cli_bad_input_is_one_clear_line() {
         .to_string_lossy()
         .contains("hits")));
 }
+
+#[test]
+fn eval_4_1_2_3_cli_json_scan_warns_of_malformed_records_and_rejected_indicators() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("iocs.txt"),
+        "bad.example.com\nnot a domain at all\n",
+    )
+    .unwrap();
+    let out = zilv(
+        dir.path(),
+        &[
+            "ioc",
+            "scan",
+            "--indicators",
+            "iocs.txt",
+            "--now",
+            NOW,
+            "--json",
+            &fixture("logs/dns.log"),
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let malformed = v["summary"]["malformed"].as_u64().unwrap();
+    assert!(malformed > 0, "{v}");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains(&format!("{malformed} malformed log record(s)")) && err.contains("dns.log:15"),
+        "{err}"
+    );
+    assert!(
+        err.contains("1 indicator(s) rejected") && err.contains("iocs.txt:2"),
+        "{err}"
+    );
+    // The scan went on past the bad line: the record after it is matched.
+    assert!(v["summary"]["hits"].as_u64().unwrap() > 0, "{v}");
+}

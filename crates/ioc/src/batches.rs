@@ -5,7 +5,7 @@ use std::io::{ErrorKind, Read};
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::SyncSender;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use crate::error::Error;
 use crate::input::{self, Progress};
@@ -21,12 +21,40 @@ pub(crate) struct Batch {
     pub seq: u64,
     /// 1-based number of the first line.
     pub first_line: u64,
+    /// The lines are `data[..len]` (the buffer is reused whole).
     pub data: Vec<u8>,
+    pub len: usize,
     pub ctx: Context,
+}
+
+/// Buffers handed back by the workers for the reader to fill again.
+pub(crate) type Pool = Mutex<Vec<Vec<u8>>>;
+
+/// A buffer of at least `len` bytes from `pool`, or a new one.
+fn take(pool: &Pool, len: usize) -> Vec<u8> {
+    let mut b = pool
+        .lock()
+        .ok()
+        .and_then(|mut p| p.pop())
+        .unwrap_or_default();
+    if b.len() < len {
+        b.resize(len, 0);
+    }
+    b
+}
+
+/// Hands `buf` back for reuse (unless the pool holds enough already).
+pub(crate) fn give(pool: &Pool, buf: Vec<u8>) {
+    if let Ok(mut p) = pool.lock() {
+        if p.len() < 16 {
+            p.push(buf);
+        }
+    }
 }
 
 /// Reads `path` and sends its batches; stops early when `abort` is set or
 /// the workers are gone.
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn read_file(
     file: usize,
     path: &Path,
@@ -35,51 +63,57 @@ pub(crate) fn read_file(
     progress: Option<Progress>,
     tx: &SyncSender<Batch>,
     abort: &AtomicBool,
+    pool: &Pool,
 ) -> Result<(), Error> {
     let mut r = input::open(path, progress)?;
     let mut ctx = Context::None;
     let mut tsv: Option<TsvHeader> = None;
     let mut seq = 0u64;
     let mut line_no = 0u64;
-    let mut buf: Vec<u8> = Vec::with_capacity(batch_bytes + CHUNK);
+    let full = batch_bytes + CHUNK;
+    let mut buf = take(pool, full);
+    let mut filled = 0;
     let mut eof = false;
     loop {
         // Fill to a batch, and on until the buffer holds a line end.
-        while !eof && (buf.len() < batch_bytes || memchr::memrchr(b'\n', &buf).is_none()) {
-            let old = buf.len();
-            buf.resize(old + CHUNK, 0);
+        while !eof && (filled < batch_bytes || memchr::memrchr(b'\n', &buf[..filled]).is_none()) {
+            if filled == buf.len() {
+                buf.resize(filled + CHUNK, 0);
+            }
             let n = loop {
-                match r.read(&mut buf[old..]) {
+                match r.read(&mut buf[filled..]) {
                     Ok(n) => break n,
                     Err(e) if e.kind() == ErrorKind::Interrupted => {}
                     Err(e) => {
-                        let at = line_no + count_lines(&buf[..old]) + 1;
+                        let at = line_no + count_lines(&buf[..filled]) + 1;
                         return Err(Error::malformed(path, at, format!("cannot read: {e}")));
                     }
                 }
             };
-            buf.truncate(old + n);
+            filled += n;
             eof = n == 0;
         }
-        if buf.is_empty() {
+        if filled == 0 {
             return Ok(());
         }
+        let data = &buf[..filled];
         // Whole lines up to about a batch: the last line end within
         // `batch_bytes`, else the first one after (a long line), else all
         // that is left at the end of the file.
-        let within = &buf[..buf.len().min(batch_bytes)];
+        let within = &data[..data.len().min(batch_bytes)];
         let mut cut = match memchr::memrchr(b'\n', within) {
             Some(i) => i + 1,
-            None => match memchr::memchr(b'\n', &buf) {
+            None => match memchr::memchr(b'\n', data) {
                 Some(i) => i + 1,
-                None => buf.len(),
+                None => data.len(),
             },
         };
-        match header_start(format, &ctx, &buf[..cut]) {
+        match header_start(format, &ctx, &data[..cut]) {
             Some(0) => {
-                let end = memchr::memchr(b'\n', &buf).map_or(buf.len(), |i| i + 1);
-                let line = String::from_utf8_lossy(&buf[..end]).into_owned();
-                buf.drain(..end);
+                let end = memchr::memchr(b'\n', data).map_or(data.len(), |i| i + 1);
+                let line = String::from_utf8_lossy(&data[..end]).into_owned();
+                buf.copy_within(end..filled, 0);
+                filled -= end;
                 line_no += 1;
                 let fail = |e: String| Error::malformed(path, line_no, e);
                 match format {
@@ -100,16 +134,18 @@ pub(crate) fn read_file(
             Some(h) => cut = h,
             None => {}
         }
-        let mut next = Vec::with_capacity(batch_bytes + CHUNK);
-        next.extend_from_slice(&buf[cut..]);
-        buf.truncate(cut);
+        let rest = filled - cut;
+        let mut next = take(pool, full.max(rest));
+        next[..rest].copy_from_slice(&buf[cut..filled]);
         let data = std::mem::replace(&mut buf, next);
-        let lines = count_lines(&data);
+        filled = rest;
+        let lines = count_lines(&data[..cut]);
         let batch = Batch {
             file,
             seq,
             first_line: line_no + 1,
             data,
+            len: cut,
             ctx: ctx.clone(),
         };
         seq += 1;

@@ -6,8 +6,8 @@ use chrono::{DateTime, Utc};
 use rustc_hash::FxHashMap;
 use serde::Serialize;
 
-use crate::indicator::{Indicator, Kind};
-use crate::set::IndicatorId;
+use crate::indicator::Kind;
+use crate::set::{IndicatorId, IndicatorRef};
 
 /// One log record matching one indicator.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -45,16 +45,16 @@ pub struct HitView<'a> {
 }
 
 impl<'a> HitView<'a> {
-    pub fn new(hit: &'a Hit, ind: &'a Indicator, log_file: &'a str) -> Self {
+    pub fn new(hit: &'a Hit, ind: IndicatorRef<'a>, log_file: &'a str) -> Self {
         HitView {
             time: hit.time,
             internal_host: hit.internal_host,
             field: hit.field,
             observed: &hit.observed,
-            indicator: &ind.value,
+            indicator: ind.value,
             kind: ind.kind,
-            source: &ind.source,
-            description: &ind.description,
+            source: ind.source,
+            description: ind.description,
             log_file,
             log_line: hit.line,
         }

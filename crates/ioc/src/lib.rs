@@ -26,4 +26,4 @@ pub use indicator::{Indicator, Kind, Validity};
 pub use logs::{CsvColumns, LogFormat};
 pub use output::{write_aggregates, HitWriter, OutputFormat};
 pub use scan::{scan, FileSummary, ScanOptions, ScanOutcome, ScanSummary};
-pub use set::{Builder, IndicatorId, IndicatorSet, LoadReport};
+pub use set::{Builder, IndicatorId, IndicatorRef, IndicatorSet, LoadReport};

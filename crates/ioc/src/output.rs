@@ -133,12 +133,12 @@ pub struct AggregateView<'a> {
 
 impl<'a> AggregateView<'a> {
     pub fn new(a: &'a Aggregate, set: &'a IndicatorSet) -> Self {
-        let ind = set.get(a.indicator);
+        let ind = set.view(a.indicator);
         AggregateView {
-            indicator: &ind.value,
+            indicator: ind.value,
             kind: ind.kind,
-            source: &ind.source,
-            description: &ind.description,
+            source: ind.source,
+            description: ind.description,
             internal_host: a.internal_host,
             first_seen: a.first_seen,
             last_seen: a.last_seen,

@@ -10,12 +10,12 @@ use std::sync::{Arc, Mutex};
 
 use serde::Serialize;
 
-use crate::batches::{read_file, Batch};
+use crate::batches::{give, read_file, Batch, Pool};
 use crate::error::Error;
 use crate::hit::{Aggregate, Aggregator, Hit, HitView};
 use crate::input::{self, Progress};
-use crate::logs::{self, LogFormat, Outcome, Record};
-use crate::matcher::{match_record, observed_text};
+use crate::logs::{self, Context, LogFormat, Outcome, Record};
+use crate::matcher::{match_record, observed_text, quick_miss_tsv};
 use crate::set::{IndicatorSet, LoadReport};
 
 /// How many malformed-record reasons a summary keeps.
@@ -132,6 +132,7 @@ pub fn scan(
     let abort = AtomicBool::new(false);
     let next_file = AtomicUsize::new(0);
     let mut failure: Option<Error> = None;
+    let pool: Pool = Pool::default();
 
     std::thread::scope(|s| {
         let (work_tx, work_rx) = sync_channel::<Batch>(threads * 2);
@@ -139,7 +140,7 @@ pub fn scan(
         let work_rx = Arc::new(Mutex::new(work_rx));
         for _ in 0..threads.min(paths.len()) {
             let (work_tx, res_tx) = (work_tx.clone(), res_tx.clone());
-            let (abort, next_file, formats) = (&abort, &next_file, &formats);
+            let (abort, next_file, formats, pool) = (&abort, &next_file, &formats, &pool);
             let progress = opts.progress.clone();
             s.spawn(move || loop {
                 let i = next_file.fetch_add(1, Ordering::SeqCst);
@@ -154,6 +155,7 @@ pub fn scan(
                     progress.clone(),
                     &work_tx,
                     abort,
+                    pool,
                 );
                 if let Err(e) = r {
                     let _ = res_tx.send(Msg::Fatal(e));
@@ -164,8 +166,8 @@ pub fn scan(
         drop(work_tx);
         for _ in 0..threads {
             let (work_rx, res_tx) = (Arc::clone(&work_rx), res_tx.clone());
-            let (abort, formats) = (&abort, &formats);
-            s.spawn(move || work(set, formats, &work_rx, &res_tx, abort));
+            let (abort, formats, pool) = (&abort, &formats, &pool);
+            s.spawn(move || work(set, formats, &work_rx, &res_tx, abort, pool));
         }
         drop(res_tx);
         let mut pending: Vec<(u64, BTreeMap<u64, Done>)> = vec![(0, BTreeMap::new()); paths.len()];
@@ -230,7 +232,7 @@ fn emit(
     }
     for hit in &d.hits {
         agg.add(hit);
-        sink(&HitView::new(hit, set.get(hit.indicator), &names[d.file]))?;
+        sink(&HitView::new(hit, set.view(hit.indicator), &names[d.file]))?;
     }
     Ok(())
 }
@@ -258,6 +260,7 @@ fn work(
     rx: &Mutex<Receiver<Batch>>,
     tx: &SyncSender<Msg>,
     abort: &AtomicBool,
+    pool: &Pool,
 ) {
     let urls = set.has_urls();
     let mut matched = Vec::new();
@@ -284,10 +287,16 @@ fn work(
         let format = &formats[batch.file];
         let mut rec = Record::default();
         let mut line_no = batch.first_line;
+        // Zeek TSV lines first get the quick check for a record that
+        // matches nothing.
+        let quick = match (format, &batch.ctx) {
+            (LogFormat::ZeekTsv, Context::Tsv(h)) => Some(h.as_ref()),
+            _ => None,
+        };
         // Checked once for the batch; a batch with bad bytes is checked
         // line by line so that only those lines are malformed.
-        let text = std::str::from_utf8(&batch.data).ok();
-        let data = batch.data.as_slice();
+        let data = &batch.data[..batch.len];
+        let text = std::str::from_utf8(data).ok();
         let mut pos = 0;
         while pos < data.len() {
             let end = memchr::memchr(b'\n', &data[pos..]).map_or(data.len(), |i| pos + i);
@@ -297,6 +306,13 @@ fn work(
                 Some(t) => Ok(&t[a..b]),
                 None => std::str::from_utf8(&data[a..b]),
             };
+            if let (Some(h), Ok(l)) = (quick, line) {
+                if quick_miss_tsv(set, h, l) {
+                    d.records += 1;
+                    line_no += 1;
+                    continue;
+                }
+            }
             let outcome = match line {
                 Ok(line) => logs::parse_line(format, &batch.ctx, line, &mut rec, urls),
                 Err(e) => Outcome::Malformed(format!(
@@ -334,6 +350,8 @@ fn work(
             }
             line_no += 1;
         }
+        drop(rec);
+        give(pool, batch.data);
         if tx.send(Msg::Done(d)).is_err() {
             return;
         }

@@ -13,9 +13,9 @@ fn values(set: &zilv_ioc::IndicatorSet) -> Vec<(Kind, String)> {
         .collect()
 }
 
-fn find<'a>(set: &'a zilv_ioc::IndicatorSet, value: &str) -> &'a Indicator {
+fn find(set: &zilv_ioc::IndicatorSet, value: &str) -> Indicator {
     set.indicators()
-        .iter()
+        .into_iter()
         .find(|i| i.value == value)
         .unwrap_or_else(|| panic!("{value} not loaded: {:?}", values(set)))
 }
@@ -196,7 +196,8 @@ fn eval_4_1_2_3_expiry_is_judged_at_the_given_now() {
         .to_utc();
     let set =
         zilv_ioc::load_indicators(&[fixture("feeds/stix-bundle.json")], None, earlier).unwrap();
-    let v: Vec<&str> = set.indicators().iter().map(|i| i.value.as_str()).collect();
+    let all = set.indicators();
+    let v: Vec<&str> = all.iter().map(|i| i.value.as_str()).collect();
     assert!(v.contains(&"expired.example"), "{v:?}");
     assert!(!v.contains(&"stix-c2.example"), "not valid before 2024");
 }

@@ -106,10 +106,9 @@ fn eval_4_1_2_3_urls_match_in_normal_form() {
         ("https://evil.example:8443/k", "b.txt"),
     ]);
     let hit = |u: &str| {
-        s.match_url(&url(u).unwrap())
-            .iter()
-            .map(|id| s.get(*id).value.clone())
-            .collect::<Vec<_>>()
+        let mut out = Vec::new();
+        s.match_url(&url(u).unwrap(), |id| out.push(s.get(id).value));
+        out
     };
     assert_eq!(hit("evil.example:80/a/B?x=1"), ["evil.example/a/B?x=1"]);
     assert_eq!(hit("EVIL.EXAMPLE/a/B?x=1"), ["evil.example/a/B?x=1"]);
@@ -143,4 +142,58 @@ fn eval_4_1_2_3_expired_indicators_are_not_matched() {
     assert!(domains(&s, "old.example").is_empty());
     assert_eq!(domains(&s, "live.example"), ["live.example"]);
     assert_eq!((s.report().expired, s.report().loaded), (1, 1));
+}
+
+#[test]
+fn eval_4_1_2_3_fast_address_parse_agrees_with_the_standard_one() {
+    let fixed = [
+        "",
+        "1",
+        "1.2.3",
+        "1.2.3.4",
+        "01.2.3.4",
+        "0.0.0.0",
+        "255.255.255.255",
+        "256.1.1.1",
+        "1.2.3.4.",
+        ".1.2.3.4",
+        "1..2.3",
+        "1.2.3.4 ",
+        "1.2.3.0004",
+        "10.47.1.100",
+        "::",
+        "::1",
+        "2001:db8::1",
+        "::ffff:1.2.3.4",
+        "fe80::1%eth0",
+        "cdn.example",
+        "1e100.net",
+        "abc",
+        "a:b",
+        "1.2.3.4/24",
+        "999",
+        "0",
+        "00.0.0.0",
+        "1.2.3.04",
+    ];
+    let mut x: u64 = 0x0123_4567_89ab_cdef;
+    let alphabet = b"0123456789.:abcdefx ";
+    let mut random = Vec::new();
+    for _ in 0..20_000 {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        let len = (x % 18) as usize;
+        let s: String = (0..len)
+            .map(|i| alphabet[((x >> (i * 3)) % alphabet.len() as u64) as usize] as char)
+            .collect();
+        random.push(s);
+    }
+    for s in fixed.iter().map(|s| s.to_string()).chain(random) {
+        assert_eq!(
+            zilv_ioc::normalize::fast_ip(&s),
+            s.parse::<std::net::IpAddr>().ok(),
+            "{s:?}"
+        );
+    }
 }

@@ -160,6 +160,9 @@ fn scan(a: &ScanArgs) -> Result<ExitCode> {
         staged.commit()?;
     }
     if a.json {
+        // Standard output holds the JSON; what went wrong goes to standard
+        // error so that it is seen.
+        eprint!("{}", warnings(&outcome));
         let aggregates: Vec<AggregateView<'_>> = outcome
             .aggregates
             .iter()
@@ -172,6 +175,33 @@ fn scan(a: &ScanArgs) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// How many malformed records and rejected indicators are shown by place.
+const SHOWN_PROBLEMS: usize = 5;
+
+/// The rejected indicators and malformed log records, counted, with the
+/// first few by file and line; empty when there are none.
+fn warnings(o: &ScanOutcome) -> String {
+    let s = &o.summary;
+    let r = &s.indicators;
+    let mut out = String::new();
+    if r.rejected > 0 {
+        out.push_str(&format!("warning: {} indicator(s) rejected\n", r.rejected));
+        for why in r.rejections.iter().take(SHOWN_PROBLEMS) {
+            out.push_str(&format!("  rejected {why}\n"));
+        }
+    }
+    if s.malformed > 0 {
+        out.push_str(&format!(
+            "warning: {} malformed log record(s) skipped\n",
+            s.malformed
+        ));
+        for why in s.malformed_examples.iter().take(SHOWN_PROBLEMS) {
+            out.push_str(&format!("  malformed {why}\n"));
+        }
+    }
+    out
+}
+
 /// How many aggregate rows the text summary shows.
 const SHOWN: usize = 20;
 
@@ -182,7 +212,7 @@ fn human(o: &ScanOutcome, set: &IndicatorSet, a: &ScanArgs) -> String {
         "indicators: {} loaded from {} file(s); {} expired, {} not yet valid, {} rejected, {} duplicate, {} ignored\n",
         r.loaded, r.files.len(), r.expired, r.not_yet_valid, r.rejected, r.duplicates, r.ignored
     );
-    for why in r.rejections.iter().take(5) {
+    for why in r.rejections.iter().take(SHOWN_PROBLEMS) {
         out.push_str(&format!("  rejected {why}\n"));
     }
     out.push_str(&format!(
@@ -192,7 +222,7 @@ fn human(o: &ScanOutcome, set: &IndicatorSet, a: &ScanArgs) -> String {
         s.malformed,
         s.skipped
     ));
-    for why in s.malformed_examples.iter().take(5) {
+    for why in s.malformed_examples.iter().take(SHOWN_PROBLEMS) {
         out.push_str(&format!("  malformed {why}\n"));
     }
     out.push_str(&format!(

@@ -21,7 +21,7 @@ use std::str::FromStr;
 use chrono::{DateTime, Utc};
 
 use crate::error::Error;
-use crate::indicator::{Indicator, Kind};
+use crate::indicator::Kind;
 use crate::input;
 use crate::normalize::{self, refang, Cidr};
 use crate::set::{Builder, IndicatorSet};
@@ -193,16 +193,16 @@ impl Feed<'_> {
     pub fn push(&mut self, raw: &str, kind: Option<Kind>, meta: &Meta, line: u64) {
         match normal(raw, kind) {
             Ok((kind, value)) => {
-                let ind = Indicator {
+                let file = self.b.current_file();
+                self.b.add_value(
                     kind,
-                    value,
-                    source: meta.source.clone().unwrap_or_else(|| self.source.clone()),
-                    description: meta.description.clone(),
-                    valid_from: meta.valid_from,
-                    valid_until: meta.valid_until,
-                    origin: self.at(line),
-                };
-                self.b.add(ind);
+                    &value,
+                    meta.source.as_deref().unwrap_or(&self.source),
+                    &meta.description,
+                    (meta.valid_from, meta.valid_until),
+                    (file, u32::try_from(line).unwrap_or(u32::MAX)),
+                    None,
+                );
             }
             Err(reason) => self.reject(line, &reason),
         }

@@ -30,24 +30,26 @@ pub(super) fn parse(feed: &mut Feed<'_>, text: &str) -> Result<(), Error> {
         if line.is_empty() {
             continue;
         }
-        let tokens: Vec<&str> = line.split_whitespace().collect();
-        match tokens.as_slice() {
-            [one] => feed.push(one, None, &meta, n),
-            [first, names @ ..] if normalize::ip(first).is_some() => {
-                for name in names {
-                    if LOCAL_NAMES.iter().any(|l| l.eq_ignore_ascii_case(name)) {
-                        feed.b.ignore();
-                    } else {
-                        feed.push(name, Some(Kind::Domain), &meta, n);
-                    }
+        let mut tokens = line.split_whitespace();
+        let first = tokens.next().unwrap_or("");
+        let mut names = tokens.peekable();
+        if names.peek().is_none() {
+            feed.push(first, None, &meta, n);
+        } else if normalize::ip(first).is_some() {
+            for name in names {
+                if LOCAL_NAMES.iter().any(|l| l.eq_ignore_ascii_case(name)) {
+                    feed.b.ignore();
+                } else {
+                    feed.push(name, Some(Kind::Domain), &meta, n);
                 }
             }
-            _ => feed.reject(
+        } else {
+            feed.reject(
                 n,
                 &format!(
                     "{line:?} holds several values and is not a hosts-file line (ADDRESS NAME…)"
                 ),
-            ),
+            );
         }
     }
     Ok(())

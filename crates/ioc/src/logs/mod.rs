@@ -18,7 +18,7 @@ use chrono::{DateTime, Utc};
 
 pub use csv_log::CsvColumns;
 pub(crate) use csv_log::CsvHeader;
-pub(crate) use zeek_tsv::TsvHeader;
+pub(crate) use zeek_tsv::{quick_fields, TsvHeader};
 
 use crate::error::Error;
 
@@ -168,9 +168,9 @@ impl<'a> Record<'a> {
 
     /// A value that may be an address or a name (DNS answers).
     pub fn answer(&mut self, field: &'static str, v: Cow<'a, str>) {
-        match v.parse::<IpAddr>() {
-            Ok(a) => self.addr(field, a),
-            Err(_) => self.name(field, v),
+        match crate::normalize::fast_ip(&v) {
+            Some(a) => self.addr(field, a),
+            None => self.name(field, v),
         }
     }
 
@@ -212,7 +212,12 @@ pub(crate) fn parse_line<'a>(
     urls: bool,
 ) -> Outcome {
     rec.clear();
-    if line.trim().is_empty() {
+    let blank = match line.as_bytes().first() {
+        None => true,
+        Some(c) if c.is_ascii() && !c.is_ascii_whitespace() => false,
+        Some(_) => line.trim().is_empty(),
+    };
+    if blank {
         return Outcome::Skip;
     }
     let r = match (format, ctx) {

@@ -22,6 +22,8 @@ pub(crate) struct TsvHeader {
     server_name: Option<usize>,
     /// One past the last column read.
     width: usize,
+    /// For each column up to `width`, the slot of [`Slots`] it fills.
+    roles: Vec<u8>,
     pub has_fields: bool,
 }
 
@@ -41,6 +43,7 @@ impl Default for TsvHeader {
             uri: None,
             server_name: None,
             width: 0,
+            roles: Vec::new(),
             has_fields: false,
         }
     }
@@ -48,7 +51,7 @@ impl Default for TsvHeader {
 
 /// Undoes Zeek's `\xHH` escapes.
 pub(crate) fn unescape(s: &str) -> Cow<'_, str> {
-    if !s.contains("\\x") {
+    if memchr::memchr(b'\\', s.as_bytes()).is_none() || !s.contains("\\x") {
         return Cow::Borrowed(s);
     }
     let b = s.as_bytes();
@@ -123,6 +126,22 @@ impl TsvHeader {
                 .flatten()
                 .max()
                 .map_or(0, |m| m + 1);
+                self.roles = vec![NONE; self.width];
+                let slots = [
+                    self.ts,
+                    self.orig_h,
+                    self.resp_h,
+                    self.query,
+                    self.answers,
+                    self.host,
+                    self.uri,
+                    self.server_name,
+                ];
+                for (slot, col) in slots.iter().enumerate() {
+                    if let Some(c) = col {
+                        self.roles[*c] = slot as u8;
+                    }
+                }
                 self.has_fields = true;
             }
             _ => {}
@@ -131,11 +150,140 @@ impl TsvHeader {
     }
 
     fn set<'a>(&self, v: &'a str) -> Option<&'a str> {
-        (v != self.unset && v != self.empty && !v.is_empty()).then_some(v)
+        let same = |x: &str| x.len() == v.len() && x.as_bytes() == v.as_bytes();
+        (!v.is_empty() && !same(&self.unset) && !same(&self.empty)).then_some(v)
     }
 }
 
-/// Reads one data line; `Ok(true)` for a record.
+/// No slot: a column that is not read.
+const NONE: u8 = u8::MAX;
+const TS: usize = 0;
+const ORIG_H: usize = 1;
+const RESP_H: usize = 2;
+const QUERY: usize = 3;
+const ANSWERS: usize = 4;
+const HOST: usize = 5;
+const URI: usize = 6;
+const SERVER_NAME: usize = 7;
+
+/// The columns a line is read for, by slot.
+type Slots<'a> = [Option<&'a str>; 8];
+
+const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+const ONES: u64 = 0x0101_0101_0101_0101;
+
+/// The high bit of each byte of `w` that equals the byte in every lane of
+/// `pat`, exactly (no false positives).
+fn eq_mask(w: u64, pat: u64) -> u64 {
+    let x = w ^ pat;
+    !((((x & LOW7).wrapping_add(LOW7)) | x) | LOW7)
+}
+
+/// Calls `field(n, start, end)` for the first `width` fields of `b`
+/// (separated by `sep`), eight bytes at a time; returns how many fields
+/// it found (fewer than `width` when the line is short).
+fn split_fields(
+    b: &[u8],
+    sep: u8,
+    width: usize,
+    mut field: impl FnMut(usize, usize, usize),
+) -> usize {
+    if width == 0 {
+        return 0;
+    }
+    let pat = ONES * u64::from(sep);
+    let (mut n, mut start, mut i) = (0, 0, 0);
+    while i + 8 <= b.len() {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(&b[i..i + 8]);
+        let mut m = eq_mask(u64::from_le_bytes(word), pat);
+        while m != 0 {
+            let end = i + (m.trailing_zeros() / 8) as usize;
+            field(n, start, end);
+            n += 1;
+            if n == width {
+                return n;
+            }
+            start = end + 1;
+            m &= m - 1;
+        }
+        i += 8;
+    }
+    while i < b.len() {
+        if b[i] == sep {
+            field(n, start, i);
+            n += 1;
+            if n == width {
+                return n;
+            }
+            start = i + 1;
+        }
+        i += 1;
+    }
+    field(n, start, b.len());
+    n + 1
+}
+
+/// The columns of interest of a data line, for the matcher's quick check
+/// (see [`crate::matcher::quick_miss_tsv`]): `None` when the line is
+/// short of fields or has an escape, which only the full parse handles.
+pub(crate) struct Quick<'a> {
+    pub orig_h: Option<&'a str>,
+    pub resp_h: Option<&'a str>,
+    pub query: Option<&'a str>,
+    pub answers: Option<&'a str>,
+    pub host: Option<&'a str>,
+    pub uri: Option<&'a str>,
+    pub server_name: Option<&'a str>,
+}
+
+impl TsvHeader {
+    /// The one-byte set separator, when it is one byte.
+    pub fn set_separator_byte(&self) -> Option<u8> {
+        match self.set_separator.as_bytes() {
+            [b] => Some(*b),
+            _ => None,
+        }
+    }
+}
+
+pub(crate) fn quick_fields<'a>(h: &TsvHeader, line: &'a str) -> Option<Quick<'a>> {
+    let line = line.strip_suffix('\r').unwrap_or(line);
+    // Blank lines (skipped, not records), lines that start otherwise than
+    // with visible ASCII, and escapes are left to the full parse.
+    if h.width == 0
+        || line
+            .as_bytes()
+            .first()
+            .is_none_or(|c| !c.is_ascii_graphic())
+        || memchr::memchr(b'\\', line.as_bytes()).is_some()
+    {
+        return None;
+    }
+    let mut slots: Slots<'a> = [None; 8];
+    let n = split_fields(line.as_bytes(), h.separator, h.width, |n, start, end| {
+        let role = h.roles[n];
+        if role != NONE {
+            slots[usize::from(role)] = Some(&line[start..end]);
+        }
+    });
+    if n < h.width {
+        return None;
+    }
+    let get = |slot: usize| -> Option<&'a str> { slots[slot].and_then(|v| h.set(v)) };
+    Some(Quick {
+        orig_h: get(ORIG_H),
+        resp_h: get(RESP_H),
+        query: get(QUERY),
+        answers: get(ANSWERS),
+        host: get(HOST),
+        uri: get(URI),
+        server_name: get(SERVER_NAME),
+    })
+}
+
+/// Reads one data line; `Ok(true)` for a record. Only the columns of
+/// interest are kept, found in one pass over the separators.
 pub(super) fn parse<'a>(
     h: &TsvHeader,
     line: &'a str,
@@ -143,73 +291,71 @@ pub(super) fn parse<'a>(
     urls: bool,
 ) -> Result<bool, String> {
     let line = line.strip_suffix('\r').unwrap_or(line);
-    let mut cols: [&'a str; 16] = [""; 16];
-    let mut stash: Vec<&'a str> = Vec::new();
-    let mut n = 0;
-    let mut start = 0;
-    let ends = memchr::memchr_iter(h.separator, line.as_bytes()).chain(std::iter::once(line.len()));
-    for end in ends {
-        if n >= h.width {
-            break;
+    let mut slots: Slots<'a> = [None; 8];
+    let n = split_fields(line.as_bytes(), h.separator, h.width, |n, start, end| {
+        let role = h.roles[n];
+        if role != NONE {
+            // The separator is one ASCII byte, so these are character
+            // boundaries.
+            slots[usize::from(role)] = Some(&line[start..end]);
         }
-        // The separator is one ASCII byte, so these are character boundaries.
-        let f = &line[start..end];
-        start = end + 1;
-        if n < cols.len() {
-            cols[n] = f;
-        } else {
-            if stash.is_empty() {
-                stash.extend_from_slice(&cols);
-            }
-            stash.push(f);
-        }
-        n += 1;
-    }
+    });
     if n < h.width {
         return Err(format!(
             "{n} fields, fewer than the {} the #fields line needs",
             h.width
         ));
     }
-    let get = |i: Option<usize>| -> Option<&'a str> {
-        let i = i?;
-        let v = if stash.is_empty() { cols[i] } else { stash[i] };
-        h.set(v)
-    };
-    if let Some(ts) = get(h.ts) {
+    let get = |slot: usize| -> Option<&'a str> { slots[slot].and_then(|v| h.set(v)) };
+    if let Some(ts) = get(TS) {
         rec.time_kind = Some(TimeKind::Epoch);
         rec.time = Cow::Borrowed(ts);
     }
-    for (idx, field) in [(h.orig_h, "id.orig_h"), (h.resp_h, "id.resp_h")] {
-        if let Some(v) = get(idx) {
-            let a = v
-                .parse()
-                .map_err(|_| format!("{field} {v:?} is not an IP address"))?;
-            if field == "id.orig_h" {
+    for (slot, field) in [(ORIG_H, "id.orig_h"), (RESP_H, "id.resp_h")] {
+        if let Some(v) = get(slot) {
+            let a = crate::normalize::fast_ip(v)
+                .ok_or_else(|| format!("{field} {v:?} is not an IP address"))?;
+            if slot == ORIG_H {
                 rec.client = Some(a);
             }
             rec.addr(field, a);
         }
     }
-    if let Some(q) = get(h.query) {
+    if let Some(q) = get(QUERY) {
         rec.name("query", unescape(q));
     }
-    if let Some(a) = get(h.answers) {
-        for v in a.split(h.set_separator.as_str()) {
-            if !v.is_empty() {
-                rec.answer("answers", unescape(v));
+    if let Some(a) = get(ANSWERS) {
+        let sep = h.set_separator.as_str();
+        if sep.len() == 1 {
+            // One ASCII byte (a directive's value is text): byte offsets
+            // around it are character boundaries.
+            let mut start = 0;
+            let ends = memchr::memchr_iter(sep.as_bytes()[0], a.as_bytes())
+                .chain(std::iter::once(a.len()));
+            for end in ends {
+                let v = &a[start..end];
+                start = end + 1;
+                if !v.is_empty() {
+                    rec.answer("answers", unescape(v));
+                }
+            }
+        } else {
+            for v in a.split(sep) {
+                if !v.is_empty() {
+                    rec.answer("answers", unescape(v));
+                }
             }
         }
     }
-    if let Some(host) = get(h.host) {
+    if let Some(host) = get(HOST) {
         rec.name("host", unescape(host));
         if urls {
-            if let Some(uri) = get(h.uri) {
+            if let Some(uri) = get(URI) {
                 rec.url("url", join_url(&unescape(host), &unescape(uri)));
             }
         }
     }
-    if let Some(sni) = get(h.server_name) {
+    if let Some(sni) = get(SERVER_NAME) {
         rec.name("server_name", unescape(sni));
     }
     Ok(true)
