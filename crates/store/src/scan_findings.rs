@@ -79,19 +79,27 @@ fn insert_sql(rows: usize, sqlite: bool) -> String {
     sql
 }
 
-/// Inserts open findings, many rows per statement (under SQLite's oldest
-/// limit of 999 parameters; measured fastest on both databases).
+/// Rows per statement on PostgreSQL: 4, 16 and 58 measured alike, 16 a little
+/// faster.
+const ROWS_PER_STATEMENT_POSTGRES: usize = 16;
+
+/// Inserts open findings, many rows per statement (on SQLite as many as its
+/// oldest limit of 999 parameters allows, measured fastest).
 pub async fn insert_many(
     conn: &mut Conn,
     rows: &[NewFinding<'_>],
     now: &str,
 ) -> Result<(), StoreError> {
-    const ROWS_PER_STATEMENT: usize = 999 / VALUES_PER_ROW;
     let sqlite = conn.backend_name().eq_ignore_ascii_case("sqlite");
-    let full = insert_sql(ROWS_PER_STATEMENT, sqlite);
-    for chunk in rows.chunks(ROWS_PER_STATEMENT) {
+    let per_statement = if sqlite {
+        999 / VALUES_PER_ROW
+    } else {
+        ROWS_PER_STATEMENT_POSTGRES
+    };
+    let full = insert_sql(per_statement, sqlite);
+    for chunk in rows.chunks(per_statement) {
         let partial;
-        let sql = if chunk.len() == ROWS_PER_STATEMENT {
+        let sql = if chunk.len() == per_statement {
             &full
         } else {
             partial = insert_sql(chunk.len(), sqlite);
