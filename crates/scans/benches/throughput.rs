@@ -1,16 +1,26 @@
-//! Parse throughput and peak memory of the Nessus parser on generated reports.
+//! Parse throughput and peak memory of the Nessus parser on generated
+//! reports, against a Python baseline measured in the same run.
 //!
-//! Throughput is compared with a baseline measured in the same run: the same
-//! file read through the same quick-xml tokenizer without building findings.
-//! Peak memory (VmHWM) is measured in child processes for a small report and
-//! one ten times larger; bounded memory means a ratio near 1.
+//! 1. A report of `ZILV_BENCH_FINDINGS` findings (default 100,000) is parsed
+//!    by zilv-scans and by `nessus_lxml.py` (lxml `iterparse`, the same
+//!    fields); prints findings/s and MB/s of both and their ratio (target:
+//!    zilv-scans at least 10× Python). The quick-xml tokenizer alone is
+//!    timed too, as the ceiling of any quick-xml parser.
+//! 2. A report of `ZILV_BENCH_MEMORY_MB` MB (default 1024; 0 skips it) is
+//!    parsed in a child process whose peak resident memory (VmHWM) is
+//!    printed (target: under 300 MB), with that of a report ten times
+//!    smaller: bounded memory means a ratio near 1.
 //!
-//! `cargo bench -p zilv-scans --bench throughput`; `ZILV_BENCH_MB` sets the
-//! large file's size in MB (default 200).
+//! The Python baseline runs in a virtualenv with lxml: `ZILV_BENCH_PYTHON`
+//! names its interpreter; otherwise `$ZILV_CACHE/bench-venv` (default
+//! `~/.cache/zilv/bench-venv`) is created with `python3 -m venv` and lxml
+//! installed with pip if missing.
+//!
+//! `cargo bench -p zilv-scans --bench throughput`.
 
 use std::error::Error;
 use std::fs::File;
-use std::io::{BufReader, BufWriter, Write};
+use std::io::BufReader;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
@@ -18,123 +28,208 @@ use std::time::Instant;
 use quick_xml::events::Event;
 use quick_xml::Reader;
 
+mod generate;
+use generate::{generate, Size};
+
 type Res<T> = Result<T, Box<dyn Error>>;
 
 const CHILD: &str = "ZILV_BENCH_CHILD";
+const SCRIPT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/benches/nessus_lxml.py");
+/// zilv-scans must parse at least this many times as fast as Python.
+const PARSE_TARGET_RATIO: f64 = 10.0;
+/// Peak memory must stay under this for a report of 1 GB.
+const MEMORY_TARGET_MB: f64 = 300.0;
+
+fn env_u64(name: &str, default: u64) -> u64 {
+    std::env::var(name)
+        .ok()
+        .and_then(|s| s.trim().parse().ok())
+        .unwrap_or(default)
+}
 
 fn main() -> Res<()> {
     if let Ok(path) = std::env::var(CHILD) {
         return child(Path::new(&path));
     }
-    let large_mb: u64 = std::env::var("ZILV_BENCH_MB")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(200);
+    let findings = env_u64("ZILV_BENCH_FINDINGS", 100_000);
+    let memory_mb = env_u64("ZILV_BENCH_MEMORY_MB", 1024);
+    let python = python()?;
     let dir = tempfile::tempdir()?;
+
+    // 1. Throughput against the Python baseline.
+    let path = dir.path().join("bench.nessus");
+    let g = generate(&path, Size::Findings(findings))?;
+    let size = mb(g.bytes);
+    println!(
+        "generated a {size:.1} MB Nessus report of {} findings",
+        g.findings
+    );
+    let mut tok = f64::MAX;
+    let mut rust = f64::MAX;
+    let mut py = f64::MAX;
+    for _ in 0..3 {
+        let t = Instant::now();
+        tokenize(&path)?;
+        tok = tok.min(t.elapsed().as_secs_f64());
+        let t = Instant::now();
+        let n = parse_count(&path)?;
+        rust = rust.min(t.elapsed().as_secs_f64());
+        check_count("zilv-scans", n, g.findings)?;
+        let (n, s) = run_python(&python, &path)?;
+        check_count("nessus_lxml.py", n, g.findings)?;
+        py = py.min(s);
+    }
+    let n = g.findings as f64;
+    println!("(best of 3 runs each)");
+    println!(
+        "quick-xml tokenizer only (ceiling):                    {:8.1} MB/s",
+        size / tok
+    );
+    println!(
+        "zilv-scans parse to findings:       {:9.0} findings/s {:8.1} MB/s",
+        n / rust,
+        size / rust
+    );
+    println!(
+        "Python lxml iterparse (baseline):   {:9.0} findings/s {:8.1} MB/s",
+        n / py,
+        size / py
+    );
+    let ratio = py / rust;
+    println!(
+        "ratio zilv-scans/Python: {ratio:.1}x findings/s, {ratio:.1}x MB/s (target {PARSE_TARGET_RATIO:.0}x: {})",
+        verdict(ratio >= PARSE_TARGET_RATIO)
+    );
+
+    // 2. Peak memory of a large report, against one ten times smaller.
+    if memory_mb == 0 {
+        println!("peak memory run skipped (ZILV_BENCH_MEMORY_MB=0)");
+        return Ok(());
+    }
     let small = dir.path().join("small.nessus");
     let large = dir.path().join("large.nessus");
     let t = Instant::now();
-    let small_bytes = generate(&small, large_mb * 1024 * 1024 / 10)?;
-    let large_bytes = generate(&large, large_mb * 1024 * 1024)?;
+    let gs = generate(&small, Size::Bytes(memory_mb * 1024 * 1024 / 10))?;
+    let gl = generate(&large, Size::Bytes(memory_mb * 1024 * 1024))?;
     println!(
-        "generated {:.1} MB and {:.1} MB Nessus reports in {:.1} s",
-        mb(small_bytes),
-        mb(large_bytes),
+        "generated {:.0} MB ({} findings) and {:.0} MB ({} findings) reports in {:.1} s",
+        mb(gs.bytes),
+        gs.findings,
+        mb(gl.bytes),
+        gl.findings,
         t.elapsed().as_secs_f64()
     );
-
-    let mut base = f64::MAX;
-    let mut parse = f64::MAX;
-    let mut events = 0;
-    let mut findings = 0;
-    for _ in 0..2 {
-        let t = Instant::now();
-        events = tokenize(&large)?;
-        base = base.min(t.elapsed().as_secs_f64());
-        let t = Instant::now();
-        findings = parse_count(&large)?;
-        parse = parse.min(t.elapsed().as_secs_f64());
-    }
-    let (base_rate, parse_rate) = (mb(large_bytes) / base, mb(large_bytes) / parse);
-    println!("baseline  quick-xml tokenizer only: {base_rate:8.1} MB/s ({events} events)");
-    println!("zilv-scans parse to findings:       {parse_rate:8.1} MB/s ({findings} findings)");
+    let (peak_small, _) = peak_kib(&small)?;
+    let (peak_large, secs) = peak_kib(&large)?;
+    let (peak_small, peak_large) = (peak_small as f64 / 1024.0, peak_large as f64 / 1024.0);
     println!(
-        "throughput ratio parse/baseline:    {:8.2}",
-        parse_rate / base_rate
-    );
-
-    let peak_small = peak_kib(&small)?;
-    let peak_large = peak_kib(&large)?;
-    println!(
-        "peak memory (VmHWM) {:.1} MB file: {:.1} MB; {:.1} MB file: {:.1} MB",
-        mb(small_bytes),
-        peak_small as f64 / 1024.0,
-        mb(large_bytes),
-        peak_large as f64 / 1024.0
+        "peak memory (VmHWM) parsing {:.0} MB: {peak_small:.1} MB; parsing {:.0} MB: {peak_large:.1} MB in {secs:.1} s ({:.1} MB/s)",
+        mb(gs.bytes),
+        mb(gl.bytes),
+        mb(gl.bytes) / secs
     );
     println!(
-        "peak memory ratio large/small (input {:.0}x): {:.2}",
-        large_bytes as f64 / small_bytes as f64,
-        peak_large as f64 / peak_small as f64
+        "peak memory ratio large/small (input {:.0}x): {:.2}; {:.0} MB is {:.2} of the {MEMORY_TARGET_MB:.0} MB target ({})",
+        gl.bytes as f64 / gs.bytes as f64,
+        peak_large / peak_small,
+        peak_large,
+        peak_large / MEMORY_TARGET_MB,
+        verdict(peak_large < MEMORY_TARGET_MB)
     );
     Ok(())
+}
+
+fn verdict(met: bool) -> &'static str {
+    if met {
+        "met"
+    } else {
+        "NOT MET"
+    }
 }
 
 fn mb(bytes: u64) -> f64 {
     bytes as f64 / (1024.0 * 1024.0)
 }
 
-/// Writes a Nessus v2 report of about `target` bytes: hosts of 200 items
-/// each, with the elements a real report item carries.
-fn generate(path: &PathBuf, target: u64) -> Res<u64> {
-    let mut w = Out {
-        w: BufWriter::new(File::create(path)?),
-        written: 0,
-    };
-    w.put("<?xml version=\"1.0\" ?>\n<NessusClientData_v2>\n<Policy><policyName>bench</policyName></Policy>\n<Report name=\"bench\">\n")?;
-    let mut host = 0u32;
-    while w.written < target {
-        host += 1;
-        w.put(&format!(
-            "<ReportHost name=\"host{host}.example.tw\"><HostProperties>\n<tag name=\"host-ip\">10.{}.{}.{}</tag>\n<tag name=\"HOST_START\">Mon Jul  1 11:33:11 2013</tag>\n</HostProperties>\n",
-            host >> 16 & 255, host >> 8 & 255, host & 255
-        ))?;
-        for i in 0..200u32 {
-            let plugin = 10000 + (host * 7 + i) % 50000;
-            w.put(&format!(
-                "<ReportItem port=\"{}\" svc_name=\"www\" protocol=\"tcp\" severity=\"{}\" pluginID=\"{plugin}\" pluginName=\"Example plugin {plugin} &amp; friends\" pluginFamily=\"Web Servers\">\n\
-<cve>CVE-2013-{plugin}</cve>\n<cvss_base_score>5.0</cvss_base_score>\n<cvss_vector>CVSS2#AV:N/AC:L/Au:N/C:P/I:N/A:N</cvss_vector>\n\
-<cvss3_base_score>7.5</cvss3_base_score>\n<cvss3_vector>CVSS:3.0/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:N/A:N</cvss3_vector>\n\
-<description>The remote web server is affected by an information disclosure vulnerability. An unauthenticated, remote attacker can exploit this, via a crafted request, to disclose sensitive information about the server configuration and the applications it hosts.</description>\n\
-<fname>example_{plugin}.nasl</fname>\n<plugin_modification_date>2013/05/31</plugin_modification_date>\n<risk_factor>Medium</risk_factor>\n\
-<see_also>https://www.example.org/advisory/{plugin}\nhttps://www.example.org/kb/{plugin}</see_also>\n\
-<solution>Upgrade to the latest version or apply the vendor patch.</solution>\n<synopsis>The remote web server discloses information.</synopsis>\n\
-<plugin_output>\n  URL : http://host{host}.example.tw/cgi-bin/test-{i}.cgi\n  Response : HTTP/1.1 200 OK\n</plugin_output>\n<xref>CWE:200</xref>\n</ReportItem>\n",
-                80 + i % 20, i % 5
-            ))?;
-        }
-        w.put("</ReportHost>\n")?;
-    }
-    w.put("</Report>\n</NessusClientData_v2>\n")?;
-    w.w.flush()?;
-    Ok(w.written)
-}
-
-/// A file being written, and how many bytes so far.
-struct Out {
-    w: BufWriter<File>,
-    written: u64,
-}
-
-impl Out {
-    fn put(&mut self, s: &str) -> Res<()> {
-        self.w.write_all(s.as_bytes())?;
-        self.written += s.len() as u64;
+fn check_count(who: &str, got: u64, want: u64) -> Res<()> {
+    if got == want {
         Ok(())
+    } else {
+        Err(format!("{who} read {got} findings, the report holds {want}").into())
     }
 }
 
-/// The baseline: every event of the file through quick-xml, nothing kept.
+/// The Python interpreter with lxml: `ZILV_BENCH_PYTHON`, or the bench
+/// virtualenv, created (with lxml installed) if missing.
+fn python() -> Res<PathBuf> {
+    if let Ok(p) = std::env::var("ZILV_BENCH_PYTHON") {
+        let p = PathBuf::from(p);
+        if !has_lxml(&p) {
+            return Err(format!("ZILV_BENCH_PYTHON={}: cannot import lxml", p.display()).into());
+        }
+        return Ok(p);
+    }
+    let cache = match std::env::var_os("ZILV_CACHE") {
+        Some(c) => PathBuf::from(c),
+        None => {
+            PathBuf::from(std::env::var_os("HOME").ok_or("HOME is not set")?).join(".cache/zilv")
+        }
+    };
+    let venv = cache.join("bench-venv");
+    let py = venv.join("bin/python");
+    if has_lxml(&py) {
+        return Ok(py);
+    }
+    println!(
+        "setting up the Python baseline: python3 -m venv {0} && {0}/bin/pip install lxml",
+        venv.display()
+    );
+    let ok = Command::new("python3")
+        .arg("-m")
+        .arg("venv")
+        .arg(&venv)
+        .status()
+        .is_ok_and(|s| s.success())
+        && Command::new(venv.join("bin/pip"))
+            .args(["install", "--quiet", "lxml"])
+            .status()
+            .is_ok_and(|s| s.success());
+    if !ok || !has_lxml(&py) {
+        return Err(format!(
+            "cannot set up the Python baseline in {}: `python3 -m venv` (Debian package \
+             python3-venv) and `pip install lxml` (network access to PyPI) are needed; or set \
+             ZILV_BENCH_PYTHON to a Python that has lxml",
+            venv.display()
+        )
+        .into());
+    }
+    Ok(py)
+}
+
+fn has_lxml(python: &Path) -> bool {
+    Command::new(python)
+        .args(["-c", "import lxml.etree"])
+        .output()
+        .is_ok_and(|o| o.status.success())
+}
+
+/// Findings and parse seconds of the Python baseline on `path`.
+fn run_python(python: &Path, path: &Path) -> Res<(u64, f64)> {
+    let out = Command::new(python).arg(SCRIPT).arg(path).output()?;
+    if !out.status.success() {
+        return Err(format!("{SCRIPT} failed: {}", String::from_utf8_lossy(&out.stderr)).into());
+    }
+    let text = String::from_utf8(out.stdout)?;
+    let field = |key: &str| {
+        text.split_whitespace()
+            .find_map(|w| w.strip_prefix(key))
+            .map(str::to_string)
+            .ok_or_else(|| format!("{SCRIPT} printed no {key}: {text:?}"))
+    };
+    Ok((field("findings=")?.parse()?, field("seconds=")?.parse()?))
+}
+
+/// Every event of the file through quick-xml, nothing kept.
 fn tokenize(path: &Path) -> Res<u64> {
     let mut reader = Reader::from_reader(BufReader::with_capacity(64 * 1024, File::open(path)?));
     reader.config_mut().trim_text(true);
@@ -161,16 +256,19 @@ fn parse_count(path: &Path) -> Res<u64> {
     Ok(n)
 }
 
-/// Peak resident memory of a child process that parses `path`, in KiB.
-fn peak_kib(path: &Path) -> Res<u64> {
+/// Peak resident memory (KiB) of a child process that parses `path`, and
+/// the seconds it took.
+fn peak_kib(path: &Path) -> Res<(u64, f64)> {
+    let t = Instant::now();
     let out = Command::new(std::env::current_exe()?)
         .env(CHILD, path)
         .output()?;
+    let secs = t.elapsed().as_secs_f64();
     if !out.status.success() {
         return Err(format!("child failed: {}", String::from_utf8_lossy(&out.stderr)).into());
     }
     let text = String::from_utf8(out.stdout)?;
-    Ok(text.trim().parse()?)
+    Ok((text.trim().parse()?, secs))
 }
 
 fn child(path: &Path) -> Res<()> {

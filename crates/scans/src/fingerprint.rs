@@ -19,8 +19,7 @@ pub fn fingerprint(f: &Finding) -> String {
         .as_deref()
         .filter(|h| !h.trim().is_empty())
         .or(f.ip.as_deref())
-        .unwrap_or("")
-        .to_lowercase();
+        .unwrap_or("");
     let path = f
         .file_path
         .as_deref()
@@ -29,25 +28,62 @@ pub fn fingerprint(f: &Finding) -> String {
             p.strip_prefix("./").map(str::to_string).unwrap_or(p)
         })
         .unwrap_or_default();
-    let parts = [
-        "zilv-finding-v1".to_string(),
-        f.tool.to_lowercase(),
-        f.rule_id.clone(),
-        host,
-        f.port.map(|p| p.to_string()).unwrap_or_default(),
-        f.protocol.as_deref().unwrap_or("").to_lowercase(),
-        f.url.as_deref().map(normalize_url).unwrap_or_default(),
-        path,
-        f.component.clone().unwrap_or_default(),
-    ];
+    let port = f.port.map(|p| p.to_string()).unwrap_or_default();
     let mut h = Sha256::new();
-    for (i, p) in parts.iter().enumerate() {
-        if i > 0 {
-            h.update(b"\n");
-        }
-        h.update(p.replace(['\n', '\r'], " ").trim().as_bytes());
+    h.update(b"zilv-finding-v1");
+    for (part, lower) in [
+        (f.tool.as_str(), true),
+        (f.rule_id.as_str(), false),
+        (host, true),
+        (port.as_str(), false),
+        (f.protocol.as_deref().unwrap_or(""), true),
+        (
+            f.url
+                .as_deref()
+                .map(normalize_url)
+                .unwrap_or_default()
+                .as_str(),
+            false,
+        ),
+        (path.as_str(), false),
+        (f.component.as_deref().unwrap_or(""), false),
+    ] {
+        h.update(b"\n");
+        hash_part(&mut h, part, lower);
     }
-    hex::encode(h.finalize())
+    to_hex(&h.finalize())
+}
+
+/// Lowercase hex of `bytes`.
+fn to_hex(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut out = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        out.push(char::from(DIGITS[usize::from(b >> 4)]));
+        out.push(char::from(DIGITS[usize::from(b & 15)]));
+    }
+    out
+}
+
+/// Hashes one part: trimmed, line breaks as spaces, lowercased if asked.
+fn hash_part(h: &mut Sha256, part: &str, lower: bool) {
+    // Trimming first and then replacing inner line breaks gives the same
+    // text as replacing them first and trimming, since both are whitespace.
+    let part = part.trim();
+    let plain = !part.contains(['\n', '\r']);
+    if plain && (!lower || (part.is_ascii() && !part.bytes().any(|b| b.is_ascii_uppercase()))) {
+        h.update(part.as_bytes());
+    } else {
+        let mut p = if lower {
+            part.to_lowercase()
+        } else {
+            part.to_string()
+        };
+        if !plain {
+            p = p.replace(['\n', '\r'], " ");
+        }
+        h.update(p.trim().as_bytes());
+    }
 }
 
 /// A URL reduced to what identifies the resource: scheme and host

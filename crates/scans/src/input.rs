@@ -48,9 +48,7 @@ pub(crate) fn prepare<'a>(
         Box::new(whole)
     };
     let prefix = read_up_to(&mut stream, PREFIX_LEN)?;
-    let stream = Box::new(BufReader::with_capacity(
-        BUF_LEN,
-        Cursor::new(prefix.clone()).chain(stream),
-    ));
+    // A chain of buffered readers is buffered: no copy through another buffer.
+    let stream = Box::new(Cursor::new(prefix.clone()).chain(stream));
     Ok((prefix, stream))
 }

@@ -16,6 +16,7 @@ mod format;
 mod formats;
 mod input;
 mod json_stream;
+mod lines;
 mod parse;
 mod reconcile;
 mod severity;

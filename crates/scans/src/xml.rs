@@ -6,10 +6,11 @@
 
 use std::io::{self, BufRead};
 
-use quick_xml::events::{BytesStart, Event};
+use quick_xml::events::{BytesStart, BytesText, Event};
 use quick_xml::Reader;
 
 use crate::error::{Location, ParseError};
+use crate::lines::Lines;
 
 /// Largest text one item may hold before the parse is refused.
 const MAX_ITEM_TEXT: usize = 64 * 1024 * 1024;
@@ -83,36 +84,91 @@ impl Node {
     }
 }
 
+/// Deepest nesting of elements in a whole document.
+const MAX_DEPTH: usize = 4096;
+
+/// The unescaped text of a text event (as it stands if it cannot be unescaped).
+pub(crate) fn text(e: &BytesText<'_>) -> String {
+    match e.unescape() {
+        Ok(t) => t.into_owned(),
+        Err(_) => String::from_utf8_lossy(e).into_owned(),
+    }
+}
+
 /// The event reader of one XML input.
 pub(crate) struct Xml<'r, 's> {
-    reader: Reader<&'r mut dyn BufRead>,
+    /// Buffered again so that the many small reads of the tokenizer are
+    /// static calls, not calls through the layers of input readers; the
+    /// buffer counts lines for error locations.
+    reader: Reader<Lines<'r>>,
     buf: Vec<u8>,
-    depth: usize,
-    open: Vec<String>,
-    input: &'s str,
+    /// Names of the open elements, one after another; `open_ends` holds
+    /// where each ends (its length is the depth).
+    open_names: Vec<u8>,
+    open_ends: Vec<usize>,
+    pub(crate) input: &'s str,
 }
 
 impl<'r, 's> Xml<'r, 's> {
     pub(crate) fn new(input: &'s str, r: &'r mut dyn BufRead) -> Self {
-        let mut reader = Reader::from_reader(r);
+        let mut reader = Reader::from_reader(Lines::new(r));
         reader.config_mut().trim_text(true);
         Xml {
             reader,
             buf: Vec::with_capacity(64 * 1024),
-            depth: 0,
-            open: Vec::new(),
+            open_names: Vec::new(),
+            open_ends: Vec::new(),
             input,
         }
     }
 
-    /// Byte offset of the reader in the input.
+    /// Where the reader is in the input (line and column).
     pub(crate) fn position(&self) -> Location {
-        Location::Byte(self.reader.buffer_position())
+        self.locate(self.reader.buffer_position())
+    }
+
+    /// Line and column of byte offset `byte` of the current event.
+    pub(crate) fn locate(&self, byte: u64) -> Location {
+        self.reader.get_ref().locate(byte)
+    }
+
+    /// `e` with a byte offset in the current event turned into a line and column.
+    pub(crate) fn relocate(&self, e: ParseError) -> ParseError {
+        match e {
+            ParseError::Malformed {
+                input,
+                location: Location::Byte(b),
+                reason,
+            } => ParseError::Malformed {
+                input,
+                location: self.locate(b),
+                reason,
+            },
+            ParseError::Stopped {
+                input,
+                location: Location::Byte(b),
+                source,
+            } => ParseError::Stopped {
+                input,
+                location: self.locate(b),
+                source,
+            },
+            ParseError::Io {
+                input,
+                location: Location::Byte(b),
+                source,
+            } => ParseError::Io {
+                input,
+                location: self.locate(b),
+                source,
+            },
+            e => e,
+        }
     }
 
     /// Element nesting depth after the last event (the root is depth 1).
     pub(crate) fn depth(&self) -> usize {
-        self.depth
+        self.open_ends.len()
     }
 
     pub(crate) fn malformed(&self, reason: impl Into<String>) -> ParseError {
@@ -123,23 +179,23 @@ impl<'r, 's> Xml<'r, 's> {
         }
     }
 
-    fn convert(&self, e: quick_xml::Error) -> ParseError {
-        let location = Location::Byte(self.reader.error_position());
+    fn convert(input: &str, location: Location, e: quick_xml::Error) -> ParseError {
         match e {
             quick_xml::Error::Io(io) => ParseError::Io {
-                input: self.input.to_string(),
+                input: input.to_string(),
                 location,
                 source: io::Error::new(io.kind(), io.to_string()),
             },
             e => ParseError::Malformed {
-                input: self.input.to_string(),
+                input: input.to_string(),
                 location,
                 reason: format!("invalid XML: {e}"),
             },
         }
     }
 
-    fn tag(e: &BytesStart<'_>, input: &str, pos: u64) -> Result<Tag, ParseError> {
+    /// The tag of a start or empty element read at byte `pos`, owned.
+    pub(crate) fn tag(e: &BytesStart<'_>, input: &str, pos: u64) -> Result<Tag, ParseError> {
         let name = String::from_utf8_lossy(e.local_name().as_ref()).into_owned();
         let mut attrs = Vec::new();
         for a in e.attributes() {
@@ -158,57 +214,90 @@ impl<'r, 's> Xml<'r, 's> {
         Ok(Tag { name, attrs })
     }
 
-    /// The next event; comments, declarations and processing instructions
-    /// are skipped. A premature end of input is an error.
+    /// The next raw event, borrowed from the reader's buffer, and the byte
+    /// offset after it. Keeps the stack of open elements (a premature end of
+    /// input is an error) and refuses entity declarations and nesting deeper
+    /// than [`MAX_DEPTH`]. Comments, declarations and processing
+    /// instructions are returned too; callers ignore them.
+    pub(crate) fn next_raw(&mut self) -> Result<(Event<'_>, u64), ParseError> {
+        self.buf.clear();
+        self.reader.get_mut().mark();
+        let ev = match self.reader.read_event_into(&mut self.buf) {
+            Ok(ev) => ev,
+            Err(e) => {
+                let at = self.reader.get_ref().locate(self.reader.error_position());
+                return Err(Self::convert(self.input, at, e));
+            }
+        };
+        let pos = self.reader.buffer_position();
+        let location = self.reader.get_ref().locate(pos);
+        let malformed = |reason: String| ParseError::Malformed {
+            input: self.input.to_string(),
+            location,
+            reason,
+        };
+        match &ev {
+            Event::Start(e) => {
+                if self.open_ends.len() >= MAX_DEPTH {
+                    return Err(malformed(format!(
+                        "elements nested more than {MAX_DEPTH} deep"
+                    )));
+                }
+                self.open_names.extend_from_slice(e.local_name().as_ref());
+                self.open_ends.push(self.open_names.len());
+            }
+            Event::End(_) => {
+                self.open_ends.pop();
+                self.open_names
+                    .truncate(self.open_ends.last().copied().unwrap_or(0));
+            }
+            Event::Eof => {
+                if let Some(end) = self.open_ends.last() {
+                    let start = self
+                        .open_ends
+                        .len()
+                        .checked_sub(2)
+                        .and_then(|i| self.open_ends.get(i))
+                        .copied()
+                        .unwrap_or(0);
+                    let open = self.open_names.get(start..*end).unwrap_or_default();
+                    return Err(malformed(format!(
+                        "unexpected end of input inside <{}> (truncated report?)",
+                        String::from_utf8_lossy(open)
+                    )));
+                }
+            }
+            // Entities are never expanded or fetched: a report that
+            // declares any (external entities, "billion laughs") is refused.
+            Event::DocType(e) if e.windows(8).any(|w| w.eq_ignore_ascii_case(b"<!ENTITY")) => {
+                return Err(malformed(
+                    "the DOCTYPE declares entities; entity declarations are refused, so nothing is fetched or expanded"
+                        .to_string(),
+                ));
+            }
+            _ => {}
+        }
+        Ok((ev, pos))
+    }
+
+    /// The next event, owned; comments, declarations and processing
+    /// instructions are skipped. A premature end of input is an error.
     pub(crate) fn next(&mut self) -> Result<Ev, ParseError> {
         loop {
-            self.buf.clear();
-            let ev = match self.reader.read_event_into(&mut self.buf) {
-                Ok(ev) => ev,
-                Err(e) => return Err(self.convert(e)),
-            };
-            let pos = self.reader.buffer_position();
-            return match ev {
-                Event::Start(e) => {
-                    let tag = Self::tag(&e, self.input, pos)?;
-                    self.depth += 1;
-                    self.open.push(tag.name.clone());
-                    Ok(Ev::Start(tag))
-                }
-                Event::Empty(e) => Ok(Ev::Empty(Self::tag(&e, self.input, pos)?)),
-                Event::End(e) => {
-                    let name = String::from_utf8_lossy(e.local_name().as_ref()).into_owned();
-                    self.depth = self.depth.saturating_sub(1);
-                    self.open.pop();
-                    Ok(Ev::End(name))
-                }
-                Event::Text(e) => Ok(Ev::Text(match e.unescape() {
-                    Ok(t) => t.into_owned(),
-                    Err(_) => String::from_utf8_lossy(&e).into_owned(),
-                })),
+            let input = self.input;
+            let (ev, pos) = self.next_raw()?;
+            let out = match ev {
+                Event::Start(e) => Self::tag(&e, input, pos).map(Ev::Start),
+                Event::Empty(e) => Self::tag(&e, input, pos).map(Ev::Empty),
+                Event::End(e) => Ok(Ev::End(
+                    String::from_utf8_lossy(e.local_name().as_ref()).into_owned(),
+                )),
+                Event::Text(e) => Ok(Ev::Text(text(&e))),
                 Event::CData(e) => Ok(Ev::Text(String::from_utf8_lossy(&e).into_owned())),
-                Event::Eof => {
-                    if let Some(open) = self.open.last() {
-                        Err(self.malformed(format!(
-                            "unexpected end of input inside <{open}> (truncated report?)"
-                        )))
-                    } else {
-                        Ok(Ev::Eof)
-                    }
-                }
-                Event::DocType(e) => {
-                    // Entities are never expanded or fetched: a report that
-                    // declares any (external entities, "billion laughs") is refused.
-                    if e.windows(8).any(|w| w.eq_ignore_ascii_case(b"<!ENTITY")) {
-                        return Err(self.malformed(
-                            "the DOCTYPE declares entities; entity declarations are refused, so nothing is fetched or expanded"
-                                .to_string(),
-                        ));
-                    }
-                    continue;
-                }
-                Event::Comment(_) | Event::Decl(_) | Event::PI(_) => continue,
+                Event::Eof => Ok(Ev::Eof),
+                Event::DocType(_) | Event::Comment(_) | Event::Decl(_) | Event::PI(_) => continue,
             };
+            return out.map_err(|e| self.relocate(e));
         }
     }
 

@@ -140,22 +140,53 @@ fn location_of(bytes: &[u8], name: &str, format: Option<Format>) -> (ParseError,
     (err, loc)
 }
 
+/// Line (from 1) and column (from 1, in bytes) of byte offset `at` of `text`.
+fn line_col(text: &str, at: usize) -> (u64, u64) {
+    let before = &text[..at];
+    let line = before.matches('\n').count() as u64 + 1;
+    let column = (at - before.rfind('\n').map_or(0, |n| n + 1)) as u64 + 1;
+    (line, column)
+}
+
 #[test]
-fn malformed_xml_names_the_byte_offset() {
+fn malformed_xml_names_line_and_column() {
+    for (rel, close) in [
+        ("openvas/many_vuln.xml", "</nvt>"),
+        ("nessus/nessus_many_vuln.xml", "</ReportItem>"),
+        ("zap/zap-results-first-scan.xml", "</alertitem>"),
+        ("burp/seven_findings.xml", "</issue>"),
+        ("nmap/nmap_multiple_port.xml", "</port>"),
+    ] {
+        let good = std::fs::read_to_string(sample(rel)).unwrap();
+        // The third closing tag misspelt: the error points at it.
+        let at = good.match_indices(close).nth(2).unwrap().0;
+        let mut broken = good.clone();
+        broken.replace_range(at..at + close.len(), &close.replace('>', "x>"));
+        let (err, loc) = location_of(broken.as_bytes(), "broken.xml", None);
+        let Location::Line { line, column } = loc else {
+            panic!("{rel}: {err}")
+        };
+        let (want_line, want_column) = line_col(&good, at);
+        assert_eq!(line, want_line, "{rel}: {err}");
+        assert!(
+            column >= want_column && column <= want_column + close.len() as u64 + 1,
+            "{rel}: {err} (tag at column {want_column})"
+        );
+        assert!(
+            err.to_string()
+                .starts_with(&format!("broken.xml: line {line}, column {column}: ")),
+            "{err}"
+        );
+    }
+    // Truncated inside the report: the end of the input, with its line.
     let good = std::fs::read_to_string(sample("openvas/many_vuln.xml")).unwrap();
-    let broken = good.replacen("</nvt>", "</nvtx>", 1);
-    let (err, loc) = location_of(broken.as_bytes(), "broken.xml", None);
-    let Location::Byte(b) = loc else {
-        panic!("{err}")
-    };
-    let first_end = good.find("</nvt>").unwrap() as u64;
+    let cut = &good[..good.len() / 2];
+    let (err, loc) = location_of(cut.as_bytes(), "cut.xml", None);
+    let (line, _) = line_col(cut, cut.len());
     assert!(
-        b >= first_end && b <= first_end + 8,
-        "{err} (</nvt> at {first_end})"
+        matches!(loc, Location::Line { line: l, .. } if l == line),
+        "{err} (the input ends on line {line})"
     );
-    // Truncated inside the report.
-    let (err, loc) = location_of(&good.as_bytes()[..good.len() / 2], "cut.xml", None);
-    assert!(matches!(loc, Location::Byte(_)), "{err}");
     assert!(err.to_string().contains("end of input"), "{err}");
 }
 

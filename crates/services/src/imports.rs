@@ -299,7 +299,8 @@ const TEXT_CHARS: usize = 20_000;
 
 /// `text` cut to at most `max` characters (an ellipsis marks a cut).
 fn clip(text: String, max: usize) -> String {
-    if text.chars().count() <= max {
+    // No more bytes than `max` means no more characters either.
+    if text.len() <= max || text.chars().count() <= max {
         return text;
     }
     let mut out: String = text.chars().take(max.saturating_sub(1)).collect();
@@ -530,7 +531,7 @@ pub async fn apply(
     // Known findings that take part: those of the scanned tools, and any
     // finding whose fingerprint the scan holds (whatever its source).
     let scanned: Vec<&str> = scan.rows.iter().map(|r| r.fingerprint.as_str()).collect();
-    let scanned_set: BTreeSet<&str> = scanned.iter().copied().collect();
+    let scanned_set: HashSet<&str> = scanned.iter().copied().collect();
     let existing: Vec<(&str, State)> = known
         .iter()
         .filter(|k| sources.contains(&k.source) || scanned_set.contains(k.fingerprint.as_str()))
@@ -601,10 +602,21 @@ pub async fn apply(
     let shas: Vec<&str> = scan.files.iter().map(|f| f.sha256.as_str()).collect();
     let names: Vec<&str> = scan.files.iter().map(|f| f.name.as_str()).collect();
     let scan_note = format!("{} (SHA-256 {})", names.join(", "), shas.join(", "));
-    let sources_of_rows: Vec<String> = rec
+    let source_of_tool: HashMap<&str, String> = scan
+        .tools
+        .iter()
+        .map(|t| (t.as_str(), source_of(t)))
+        .collect();
+    let unknown_source = source_of("");
+    let sources_of_rows: Vec<&String> = rec
         .new
         .iter()
-        .map(|fp| source_of(row_of.get(fp.as_str()).map_or("", |r| r.tool.as_str())))
+        .map(|fp| {
+            row_of
+                .get(fp.as_str())
+                .and_then(|r| source_of_tool.get(r.tool.as_str()))
+                .unwrap_or(&unknown_source)
+        })
         .collect();
     let new_rows: Vec<NewFinding<'_>> = rec
         .new

@@ -434,8 +434,8 @@ async fn eval_4_1_3_1_a_broken_file_lands_nothing_and_is_named() {
     .unwrap_err();
     let text = err.to_string();
     assert!(matches!(err, ServiceError::Invalid(_)), "{text}");
-    assert!(text.starts_with("half.nessus: "), "{text}");
-    assert!(text.contains("line") || text.contains("byte"), "{text}");
+    assert!(text.starts_with("half.nessus: line "), "{text}");
+    assert!(text.contains(", column "), "{text}");
     assert!(stored(&store).await.is_empty());
     assert_eq!(events(&store).await, events_before);
 
@@ -457,6 +457,95 @@ async fn eval_4_1_3_1_a_broken_file_lands_nothing_and_is_named() {
     .unwrap_err();
     assert!(err.to_string().starts_with("notes.txt: "), "{err}");
     assert!(stored(&store).await.is_empty());
+}
+
+/// Every kind of bad input is refused with the file, where in it and why,
+/// and leaves an already imported system exactly as it was (nothing added,
+/// nothing closed as absent from the bad scan, no audit event).
+#[tokio::test]
+async fn eval_4_1_3_1_bad_input_is_named_located_and_changes_nothing() {
+    let (_db, store) = setup_store().await;
+    import(&store, vec![file("nessus/nessus_many_vuln.xml")], false).await;
+    let before = stored(&store).await;
+    assert!(!before.is_empty());
+    let events_before = events(&store).await;
+
+    let trivy = std::fs::read_to_string(sample("trivy/scheme_2_many_vulns.json")).unwrap();
+    let line = trivy
+        .lines()
+        .position(|l| l.contains("\"PkgName\": \"freetype\""))
+        .unwrap()
+        + 1;
+    let bad_json = trivy.replacen("\"PkgName\": \"freetype\",", "\"PkgName\": freetype,", 1);
+    let nessus = std::fs::read_to_string(sample("nessus/nessus_many_vuln.xml")).unwrap();
+    let bad_xml = nessus.replacen("</ReportItem>", "</ReportItemx>", 1);
+    let xxe = "<?xml version=\"1.0\"?>\n<!DOCTYPE NessusClientData_v2 [ <!ENTITY xxe SYSTEM \"file:///etc/passwd\"> ]>\n\
+               <NessusClientData_v2><Report name=\"r\"><ReportHost name=\"&xxe;\"></ReportHost></Report></NessusClientData_v2>\n";
+    let mut gz = Vec::new();
+    {
+        use std::io::Write;
+        let mut enc = flate2::write::GzEncoder::new(&mut gz, flate2::Compression::fast());
+        enc.write_all(nessus.as_bytes()).unwrap();
+        enc.finish().unwrap();
+    }
+    let cut_gz = gz[..gz.len() / 2].to_vec();
+    let cases: Vec<(&str, Vec<u8>, Vec<String>)> = vec![
+        (
+            "bad.json",
+            bad_json.into_bytes(),
+            vec![format!("bad.json: line {line}, column "), "expected".into()],
+        ),
+        (
+            "bad.nessus",
+            bad_xml.into_bytes(),
+            vec![
+                "bad.nessus: line ".into(),
+                ", column ".into(),
+                "ReportItem".into(),
+            ],
+        ),
+        (
+            "xxe.nessus",
+            xxe.as_bytes().to_vec(),
+            vec!["xxe.nessus: line ".into(), "entit".into()],
+        ),
+        (
+            "notes.txt",
+            b"just some words\n".to_vec(),
+            vec!["notes.txt: ".into(), "format".into()],
+        ),
+        ("cut.nessus.gz", cut_gz, vec!["cut.nessus.gz: ".into()]),
+    ];
+    for (name, bytes, wants) in cases {
+        let err = imports::import(
+            &store,
+            &ctx(),
+            &RemediationPolicy::default(),
+            &ImportInput {
+                target: target("WEB"),
+                files: vec![ReportFile {
+                    name: name.into(),
+                    source: ReportSource::Bytes(bytes),
+                }],
+                format: None,
+                dry_run: false,
+            },
+        )
+        .await
+        .unwrap_err();
+        let text = err.to_string();
+        assert!(matches!(err, ServiceError::Invalid(_)), "{text}");
+        for want in wants {
+            assert!(text.contains(&want), "{name}: {text:?} lacks {want:?}");
+        }
+        assert!(!text.contains("root:"), "nothing fetched: {text}");
+        assert_eq!(stored(&store).await, before, "{name} changed the findings");
+        assert_eq!(
+            events(&store).await,
+            events_before,
+            "{name} left an audit event"
+        );
+    }
 }
 
 #[tokio::test]

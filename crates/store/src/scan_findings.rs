@@ -48,37 +48,64 @@ pub async fn known(conn: &mut Conn, org_id: i64, system_id: i64) -> Result<Vec<K
         .collect()
 }
 
-/// Columns bound per inserted row.
-const COLUMNS_PER_ROW: usize = 15;
-/// Rows per statement: measured fastest (larger statements cost more per
-/// row in the driver), and under SQLite's oldest limit of 999 parameters.
-const ROWS_PER_STATEMENT: usize = 16;
+/// Values bound per inserted row.
+const VALUES_PER_ROW: usize = 17;
 
-/// Inserts open findings, many rows per statement.
+/// The insert statement for `rows` rows. SQLite gets anonymous `?`
+/// parameters: it looks each named parameter up by a linear search, which
+/// makes binding a statement of many `$N` parameters quadratic.
+fn insert_sql(rows: usize, sqlite: bool) -> String {
+    let mut sql = String::from(
+        "INSERT INTO findings (org_id, assessment_id, system_id, asset_id, title, severity, severity_rank,
+         category, risk_description, recommendation, source, fingerprint, owner, found_on, due_on,
+         created_at, updated_at, status, outstanding) VALUES ",
+    );
+    let mut n = 0;
+    for i in 0..rows {
+        if i > 0 {
+            sql.push_str(", ");
+        }
+        sql.push('(');
+        for _ in 0..VALUES_PER_ROW {
+            n += 1;
+            if sqlite {
+                sql.push_str("?, ");
+            } else {
+                sql.push_str(&format!("${n}, "));
+            }
+        }
+        sql.push_str("'open', 1)");
+    }
+    sql
+}
+
+/// Rows per statement on PostgreSQL: 4, 16 and 58 measured alike, 16 a little
+/// faster.
+const ROWS_PER_STATEMENT_POSTGRES: usize = 16;
+
+/// Inserts open findings, many rows per statement (on SQLite as many as its
+/// oldest limit of 999 parameters allows, measured fastest).
 pub async fn insert_many(
     conn: &mut Conn,
     rows: &[NewFinding<'_>],
     now: &str,
 ) -> Result<(), StoreError> {
-    for chunk in rows.chunks(ROWS_PER_STATEMENT) {
-        let mut sql = String::from(
-            "INSERT INTO findings (org_id, assessment_id, system_id, asset_id, title, severity, severity_rank,
-             category, risk_description, recommendation, source, fingerprint, owner, found_on, due_on, status,
-             outstanding, created_at, updated_at) VALUES ",
-        );
-        for i in 0..chunk.len() {
-            if i > 0 {
-                sql.push_str(", ");
-            }
-            let base = i * COLUMNS_PER_ROW;
-            sql.push('(');
-            for c in 1..=COLUMNS_PER_ROW {
-                sql.push_str(&format!("${}, ", base + c));
-            }
-            let now_param = chunk.len() * COLUMNS_PER_ROW + 1;
-            sql.push_str(&format!("'open', 1, ${now_param}, ${now_param})"));
-        }
-        let mut q = sqlx::query(&sql);
+    let sqlite = conn.backend_name().eq_ignore_ascii_case("sqlite");
+    let per_statement = if sqlite {
+        999 / VALUES_PER_ROW
+    } else {
+        ROWS_PER_STATEMENT_POSTGRES
+    };
+    let full = insert_sql(per_statement, sqlite);
+    for chunk in rows.chunks(per_statement) {
+        let partial;
+        let sql = if chunk.len() == per_statement {
+            &full
+        } else {
+            partial = insert_sql(chunk.len(), sqlite);
+            &partial
+        };
+        let mut q = sqlx::query(sql);
         for f in chunk {
             q = q
                 .bind(f.org_id)
@@ -95,9 +122,11 @@ pub async fn insert_many(
                 .bind(f.fingerprint)
                 .bind(f.owner)
                 .bind(f.found_on.to_string())
-                .bind(f.due_on.map(|d| d.to_string()));
+                .bind(f.due_on.map(|d| d.to_string()))
+                .bind(now)
+                .bind(now);
         }
-        q.bind(now).execute(&mut *conn).await?;
+        q.execute(&mut *conn).await?;
     }
     Ok(())
 }

@@ -1,54 +1,106 @@
 //! Nessus `.nessus` v2 XML: one finding per `ReportItem` of each `ReportHost`.
+//!
+//! Report items are read straight from the XML events, keeping only the
+//! text of the elements a finding uses (no element tree), since Nessus
+//! reports are the largest a user brings.
 
 use std::io::BufRead;
 
+use quick_xml::events::{BytesStart, Event};
+
 use crate::clause;
-use crate::error::ParseError;
+use crate::error::{Location, ParseError};
 use crate::finding::{Finding, Kind};
 use crate::severity;
 use crate::sink::Sink;
 use crate::text::{cwe_number, non_empty, push_cve, references};
-use crate::xml::{Ev, Node, Xml};
+use crate::xml::Xml;
+
+/// Most text kept from one report item.
+const MAX_ITEM_TEXT: usize = 64 * 1024 * 1024;
 
 pub(crate) fn parse(r: &mut dyn BufRead, sink: &mut Sink<'_>) -> Result<(), ParseError> {
     let mut xml = Xml::new(sink.input, r);
+    let result = items(&mut xml, sink);
+    result.map_err(|e| xml.relocate(e))
+}
+
+/// Reads the report after its root element, emitting each item.
+fn items(xml: &mut Xml<'_, '_>, sink: &mut Sink<'_>) -> Result<(), ParseError> {
     xml.root(&["NessusClientData_v2"], "a Nessus v2 report")?;
+    let input = sink.input;
     let mut host = Host::default();
+    // The report item being read, and how deep inside it the reader is
+    // (0: directly in the item).
+    let mut item: Option<Item> = None;
+    let mut depth = 0usize;
     loop {
-        match xml.next()? {
-            Ev::Start(t) if t.name == "ReportHost" => {
-                host = Host {
-                    name: t.attr("name").and_then(non_empty),
-                    ..Host::default()
-                };
-            }
-            Ev::Start(t) if t.name == "HostProperties" => {
-                let props = xml.subtree(t, &[])?;
-                for tag in props.children_named("tag") {
-                    match tag.attr("name") {
-                        Some("host-ip") => host.ip = non_empty(&tag.text),
-                        Some("host-fqdn") => host.fqdn = non_empty(&tag.text),
-                        _ => {}
+        let (ev, pos) = xml.next_raw()?;
+        match (ev, item.as_mut()) {
+            (Event::Start(e), None) => match e.local_name().as_ref() {
+                b"ReportHost" => {
+                    host = Host {
+                        name: attr_of(&e, b"name", input, pos)?
+                            .as_deref()
+                            .and_then(non_empty),
+                        ..Host::default()
                     }
                 }
-            }
-            Ev::Start(t) if t.name == "ReportItem" => {
-                let item = xml.subtree(t, &["attachment", "plugin_output"])?;
-                if sink.emit(finding(&host, &item)).is_err() {
-                    return Err(sink.stop_error(xml.position()));
+                b"ReportItem" => {
+                    item = Some(Item::start(&e, input, pos)?);
+                    depth = 0;
+                }
+                b"HostProperties" => {
+                    let tag = Xml::tag(&e, input, pos)?;
+                    let props = xml.subtree(tag, &[])?;
+                    for tag in props.children_named("tag") {
+                        match tag.attr("name") {
+                            Some("host-ip") => host.ip = non_empty(&tag.text),
+                            Some("host-fqdn") => host.fqdn = non_empty(&tag.text),
+                            _ => {}
+                        }
+                    }
+                }
+                _ => {}
+            },
+            (Event::Empty(e), None) if e.local_name().as_ref() == b"ReportItem" => {
+                let done = Item::start(&e, input, pos)?;
+                if sink.emit(done.finding(&host)).is_err() {
+                    return Err(sink.stop_error(Location::Byte(pos)));
                 }
             }
-            Ev::Empty(t) if t.name == "ReportItem" => {
-                let item = Node {
-                    name: t.name,
-                    attrs: t.attrs,
-                    ..Node::default()
-                };
-                if sink.emit(finding(&host, &item)).is_err() {
-                    return Err(sink.stop_error(xml.position()));
+            (Event::Start(e), Some(it)) => {
+                depth += 1;
+                if depth == 1 {
+                    it.open(e.local_name().as_ref());
                 }
             }
-            Ev::Eof => return Ok(()),
+            (Event::Empty(e), Some(it)) if depth == 0 => {
+                it.open(e.local_name().as_ref());
+                it.close();
+            }
+            (Event::Text(e), Some(it)) if depth == 1 && it.wants_text() => match e.unescape() {
+                Ok(t) => it.add_text(&t, input, pos)?,
+                Err(_) => it.add_text(&String::from_utf8_lossy(&e), input, pos)?,
+            },
+            (Event::CData(e), Some(it)) if depth == 1 && it.wants_text() => {
+                it.add_text(&String::from_utf8_lossy(&e), input, pos)?;
+            }
+            (Event::End(_), Some(it)) => {
+                if depth == 0 {
+                    if let Some(done) = item.take() {
+                        if sink.emit(done.finding(&host)).is_err() {
+                            return Err(sink.stop_error(Location::Byte(pos)));
+                        }
+                    }
+                } else {
+                    if depth == 1 {
+                        it.close();
+                    }
+                    depth -= 1;
+                }
+            }
+            (Event::Eof, _) => return Ok(()),
             _ => {}
         }
     }
@@ -61,57 +113,244 @@ struct Host {
     fqdn: Option<String>,
 }
 
-fn finding(host: &Host, item: &Node) -> Finding {
-    let plugin = item.attr("pluginID").unwrap_or("");
-    let mut f = Finding::new(
-        "Nessus",
-        Kind::Vulnerability,
-        plugin,
-        clause::VULNERABILITY_SCAN,
-    );
-    f.title = item
-        .attr("pluginName")
-        .and_then(non_empty)
-        .or_else(|| item.text_of("plugin_name"))
-        .unwrap_or_else(|| format!("Nessus plugin {plugin}"));
-    f.description = item
-        .text_of("description")
-        .or_else(|| item.text_of("synopsis"));
-    f.solution = item.text_of("solution").filter(|s| s != "n/a");
-    f.references = item
-        .text_of("see_also")
-        .map(|s| references(&s))
-        .unwrap_or_default();
-    for c in item.children_named("cve") {
-        push_cve(&mut f.cves, &c.text);
-    }
-    for c in item.children_named("cwe") {
-        f.cwes.extend(cwe_number(&c.text));
-    }
-    for x in item.children_named("xref") {
-        if let Some(n) = x.own_text().strip_prefix("CWE:") {
-            f.cwes.extend(cwe_number(n));
+/// The value of attribute `key` of `e`, unescaped (as it stands if it
+/// cannot be).
+fn attr_of(
+    e: &BytesStart<'_>,
+    key: &[u8],
+    input: &str,
+    pos: u64,
+) -> Result<Option<String>, ParseError> {
+    for a in e.attributes() {
+        let a = a.map_err(|err| bad_attr(e, err, input, pos))?;
+        if a.key.local_name().as_ref() == key {
+            return Ok(Some(match a.unescape_value() {
+                Ok(v) => v.into_owned(),
+                Err(_) => String::from_utf8_lossy(&a.value).into_owned(),
+            }));
         }
     }
-    f.cvss.v3_score = item
-        .text_of("cvss3_base_score")
-        .and_then(|s| s.parse().ok());
-    f.cvss.v3_vector = item.text_of("cvss3_vector");
-    f.cvss.v2_score = item.text_of("cvss_base_score").and_then(|s| s.parse().ok());
-    f.cvss.v2_vector = item
-        .text_of("cvss_vector")
-        .map(|v| v.trim_start_matches("CVSS2#").to_string());
-    let level = item.attr("severity").unwrap_or("0");
-    f.tool_severity = item
-        .text_of("risk_factor")
-        .unwrap_or_else(|| level.to_string());
-    f.severity = severity::nessus(level);
-    f.host = host.name.clone().or_else(|| host.fqdn.clone());
-    f.ip = host.ip.clone();
-    f.port = item
-        .attr("port")
-        .and_then(|p| p.trim().parse().ok())
-        .filter(|p| *p != 0);
-    f.protocol = item.attr("protocol").and_then(non_empty);
-    f
+    Ok(None)
+}
+
+fn bad_attr(
+    e: &BytesStart<'_>,
+    err: quick_xml::events::attributes::AttrError,
+    input: &str,
+    pos: u64,
+) -> ParseError {
+    ParseError::Malformed {
+        input: input.to_string(),
+        location: Location::Byte(pos),
+        reason: format!(
+            "attribute of <{}>: {err}",
+            String::from_utf8_lossy(e.local_name().as_ref())
+        ),
+    }
+}
+
+/// A child element of a report item whose text a finding uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Field {
+    PluginName,
+    Description,
+    Synopsis,
+    Solution,
+    SeeAlso,
+    RiskFactor,
+    Cvss3Score,
+    Cvss3Vector,
+    CvssScore,
+    CvssVector,
+    Cve,
+    Cwe,
+    Xref,
+}
+
+/// Fields of which only the first element counts, in [`Item::single`] order.
+const SINGLE: [Field; 10] = [
+    Field::PluginName,
+    Field::Description,
+    Field::Synopsis,
+    Field::Solution,
+    Field::SeeAlso,
+    Field::RiskFactor,
+    Field::Cvss3Score,
+    Field::Cvss3Vector,
+    Field::CvssScore,
+    Field::CvssVector,
+];
+
+fn field(name: &[u8]) -> Option<Field> {
+    Some(match name {
+        b"plugin_name" => Field::PluginName,
+        b"description" => Field::Description,
+        b"synopsis" => Field::Synopsis,
+        b"solution" => Field::Solution,
+        b"see_also" => Field::SeeAlso,
+        b"risk_factor" => Field::RiskFactor,
+        b"cvss3_base_score" => Field::Cvss3Score,
+        b"cvss3_vector" => Field::Cvss3Vector,
+        b"cvss_base_score" => Field::CvssScore,
+        b"cvss_vector" => Field::CvssVector,
+        b"cve" => Field::Cve,
+        b"cwe" => Field::Cwe,
+        b"xref" => Field::Xref,
+        _ => return None,
+    })
+}
+
+/// What one report item holds, as read so far.
+#[derive(Default)]
+struct Item {
+    plugin_id: String,
+    plugin_name: Option<String>,
+    severity: Option<String>,
+    port: Option<String>,
+    protocol: Option<String>,
+    /// The text of the first child of each [`SINGLE`] field, if any.
+    single: [Option<String>; SINGLE.len()],
+    cves: Vec<String>,
+    cwes: Vec<u32>,
+    /// The child being read and the text read of it so far.
+    current: Option<(Field, String)>,
+    text_len: usize,
+}
+
+impl Item {
+    fn start(e: &BytesStart<'_>, input: &str, pos: u64) -> Result<Item, ParseError> {
+        let mut item = Item::default();
+        for a in e.attributes() {
+            let a = a.map_err(|err| bad_attr(e, err, input, pos))?;
+            let slot = match a.key.local_name().as_ref() {
+                b"pluginID" => &mut item.plugin_id,
+                b"pluginName" => item.plugin_name.get_or_insert_with(String::new),
+                b"severity" => item.severity.get_or_insert_with(String::new),
+                b"port" => item.port.get_or_insert_with(String::new),
+                b"protocol" => item.protocol.get_or_insert_with(String::new),
+                _ => continue,
+            };
+            *slot = match a.unescape_value() {
+                Ok(v) => v.into_owned(),
+                Err(_) => String::from_utf8_lossy(&a.value).into_owned(),
+            };
+        }
+        Ok(item)
+    }
+
+    /// A child element `name` starts directly in the item.
+    fn open(&mut self, name: &[u8]) {
+        self.current = field(name)
+            .filter(|f| match SINGLE.iter().position(|s| s == f) {
+                Some(i) => self.single.get(i).is_some_and(Option::is_none),
+                None => true,
+            })
+            .map(|f| (f, String::new()));
+    }
+
+    fn wants_text(&self) -> bool {
+        self.current.is_some()
+    }
+
+    /// Text directly in the current child; chunks are joined by a space.
+    fn add_text(&mut self, chunk: &str, input: &str, pos: u64) -> Result<(), ParseError> {
+        let Some((_, text)) = self.current.as_mut() else {
+            return Ok(());
+        };
+        self.text_len += chunk.len();
+        if self.text_len > MAX_ITEM_TEXT {
+            return Err(ParseError::Malformed {
+                input: input.to_string(),
+                location: Location::Byte(pos),
+                reason: "one item holds more than 64 MiB of text".into(),
+            });
+        }
+        if !text.is_empty() {
+            text.push(' ');
+        }
+        text.push_str(chunk);
+        Ok(())
+    }
+
+    /// The current child ends.
+    fn close(&mut self) {
+        let Some((f, text)) = self.current.take() else {
+            return;
+        };
+        match f {
+            Field::Cve => push_cve(&mut self.cves, &text),
+            Field::Cwe => self.cwes.extend(cwe_number(&text)),
+            Field::Xref => {
+                if let Some(n) = text.trim().strip_prefix("CWE:") {
+                    self.cwes.extend(cwe_number(n));
+                }
+            }
+            single => {
+                if let Some(slot) = SINGLE
+                    .iter()
+                    .position(|s| *s == single)
+                    .and_then(|i| self.single.get_mut(i))
+                {
+                    *slot = Some(text);
+                }
+            }
+        }
+    }
+
+    /// The trimmed text of the first child of field `f`, if not blank.
+    fn text_of(&mut self, f: Field) -> Option<String> {
+        let i = SINGLE.iter().position(|s| *s == f)?;
+        let t = self.single.get_mut(i)?.take()?;
+        let trimmed = t.trim();
+        if trimmed.is_empty() {
+            None
+        } else if trimmed.len() == t.len() {
+            Some(t)
+        } else {
+            Some(trimmed.to_string())
+        }
+    }
+
+    fn finding(mut self, host: &Host) -> Finding {
+        let mut f = Finding::new(
+            "Nessus",
+            Kind::Vulnerability,
+            &self.plugin_id,
+            clause::VULNERABILITY_SCAN,
+        );
+        let from_attr = self.plugin_name.as_deref().and_then(non_empty);
+        let from_child = self.text_of(Field::PluginName);
+        f.title = from_attr
+            .or(from_child)
+            .unwrap_or_else(|| format!("Nessus plugin {}", self.plugin_id));
+        let description = self.text_of(Field::Description);
+        let synopsis = self.text_of(Field::Synopsis);
+        f.description = description.or(synopsis);
+        f.solution = self.text_of(Field::Solution).filter(|s| s != "n/a");
+        f.references = self
+            .text_of(Field::SeeAlso)
+            .map(|s| references(&s))
+            .unwrap_or_default();
+        f.cves = std::mem::take(&mut self.cves);
+        f.cwes = std::mem::take(&mut self.cwes);
+        f.cvss.v3_score = self.text_of(Field::Cvss3Score).and_then(|s| s.parse().ok());
+        f.cvss.v3_vector = self.text_of(Field::Cvss3Vector);
+        f.cvss.v2_score = self.text_of(Field::CvssScore).and_then(|s| s.parse().ok());
+        f.cvss.v2_vector = self
+            .text_of(Field::CvssVector)
+            .map(|v| v.trim_start_matches("CVSS2#").to_string());
+        let risk = self.text_of(Field::RiskFactor);
+        let level = self.severity.as_deref().unwrap_or("0");
+        f.severity = severity::nessus(level);
+        f.tool_severity = risk.unwrap_or_else(|| level.to_string());
+        f.host = host.name.clone().or_else(|| host.fqdn.clone());
+        f.ip = host.ip.clone();
+        f.port = self
+            .port
+            .as_deref()
+            .and_then(|p| p.trim().parse().ok())
+            .filter(|p| *p != 0);
+        f.protocol = self.protocol.as_deref().and_then(non_empty);
+        f
+    }
 }
