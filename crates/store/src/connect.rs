@@ -86,13 +86,13 @@ impl Store {
             .after_connect(move |conn, _| {
                 Box::pin(async move {
                     if backend == Backend::Sqlite {
-                        // WAL with synchronous NORMAL: a commit survives a crash
-                        // of the process; the checkpoint syncs the WAL to the
-                        // database. A 32 MiB page cache keeps the indexes of a
-                        // large import in memory instead of spilling mid-transaction.
+                        // synchronous FULL: a commit is on disk before it is
+                        // acknowledged, even across a power loss (audit evidence).
+                        // A 32 MiB page cache keeps the indexes of a large
+                        // import in memory instead of spilling mid-transaction.
                         conn.execute(
                             "PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000; \
-                             PRAGMA synchronous = NORMAL; PRAGMA cache_size = -32768;",
+                             PRAGMA synchronous = FULL; PRAGMA cache_size = -32768;",
                         )
                         .await?;
                     }
