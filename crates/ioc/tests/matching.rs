@@ -205,6 +205,25 @@ fn eval_4_1_2_3_fast_address_parse_agrees_with_the_standard_one() {
             .collect();
         random.push(s);
     }
+    // Dotted-quad-shaped text: octets up to 300, some with leading zeros,
+    // three to five of them.
+    for _ in 0..20_000 {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        let parts = 3 + (x % 3) as usize;
+        let s: Vec<String> = (0..parts)
+            .map(|i| {
+                let v = (x >> (8 + i * 10)) % 301;
+                if (x >> (60 - i)) & 1 == 1 && v < 100 {
+                    format!("0{v}")
+                } else {
+                    v.to_string()
+                }
+            })
+            .collect();
+        random.push(s.join("."));
+    }
     for v in [
         "1:2:3:4:5:6:7:8",
         "1:2:3:4:5:6:7::",
