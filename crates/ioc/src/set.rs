@@ -318,8 +318,10 @@ const MAX_LABELS: usize = 16;
 
 const HASH_SEED: u64 = 0xcbf2_9ce4_8422_2325;
 
+/// One byte into the hash (a multiply per byte; [`mix`] spreads the
+/// result before it picks a slot and a filter bit).
 fn hash_step(h: u64, c: u8) -> u64 {
-    (h.rotate_left(5) ^ u64::from(c)).wrapping_mul(0x517c_c1b7_2722_0a95)
+    (h ^ u64::from(c)).wrapping_mul(0x517c_c1b7_2722_0a95)
 }
 
 /// The hash of `b` read from its last byte to its first.
