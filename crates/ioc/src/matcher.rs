@@ -80,20 +80,7 @@ pub(crate) fn quick_miss_tsv(set: &IndicatorSet, h: &TsvHeader, line: &str) -> b
         Some(a) => set.match_addr(a).is_empty(),
         None => false,
     };
-    let name_misses = |n: &str| {
-        if !set.has_domains() {
-            return true;
-        }
-        let t = n.strip_suffix('.').unwrap_or(n);
-        if !t.is_ascii() || has_punycode(t.as_bytes()) {
-            return false;
-        }
-        let mut hit = false;
-        if !t.is_empty() {
-            set.match_domain(t, |_| hit = true);
-        }
-        !hit
-    };
+    let name_misses = |n: &str| set.plain_domain_hits(n.as_bytes()) == Some(false);
     if !q.orig_h.is_none_or(addr_misses) || !q.resp_h.is_none_or(addr_misses) {
         return false;
     }
@@ -126,3 +113,6 @@ pub(crate) fn quick_miss_tsv(set: &IndicatorSet, h: &TsvHeader, line: &str) -> b
     }
     q.server_name.is_none_or(name_misses)
 }
+
+#[cfg(test)]
+mod quick_check_tests;

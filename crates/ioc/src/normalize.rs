@@ -91,10 +91,60 @@ pub fn fast_ip(s: &str) -> Option<IpAddr> {
     }
     // Without a colon only the IPv4 form is possible, made of digits and
     // dots; anything else (a name such as `cdn.example`) is no address.
-    if memchr::memchr(b':', b).is_none() && !b.iter().all(|c| c.is_ascii_digit() || *c == b'.') {
-        return None;
+    if memchr::memchr(b':', b).is_none() {
+        if !b.iter().all(|c| c.is_ascii_digit() || *c == b'.') {
+            return None;
+        }
+    } else if let Some(v6) = plain_v6(b) {
+        return Some(IpAddr::V6(v6));
     }
     s.parse().ok()
+}
+
+/// IPv6 in its plain form: groups of 1 to 4 hex digits, at most one `::`
+/// standing for at least one zero group, no embedded IPv4 part; `None`
+/// for anything else (which the caller hands to the full parser).
+fn plain_v6(b: &[u8]) -> Option<Ipv6Addr> {
+    let (head, tail) = match memchr::memmem::find(b, b"::") {
+        Some(i) => (&b[..i], Some(&b[i + 2..])),
+        None => (b, None),
+    };
+    let mut groups = [0u16; 8];
+    let mut n = 0;
+    let read = |part: &[u8], out: &mut [u16; 8], n: &mut usize| -> Option<()> {
+        if part.is_empty() {
+            return Some(());
+        }
+        for g in part.split(|c| *c == b':') {
+            if g.is_empty() || g.len() > 4 || *n == 8 {
+                return None;
+            }
+            let mut v = 0u16;
+            for c in g {
+                v = v << 4 | u16::from((*c as char).to_digit(16)? as u8);
+            }
+            out[*n] = v;
+            *n += 1;
+        }
+        Some(())
+    };
+    read(head, &mut groups, &mut n)?;
+    match tail {
+        None => (n == 8).then(|| Ipv6Addr::from(groups)),
+        Some(t) => {
+            let h = n;
+            let mut rest = [0u16; 8];
+            let mut m = 0;
+            read(t, &mut rest, &mut m)?;
+            if h + m > 7 {
+                return None;
+            }
+            let mut out = [0u16; 8];
+            out[..h].copy_from_slice(&groups[..h]);
+            out[8 - m..].copy_from_slice(&rest[..m]);
+            Some(Ipv6Addr::from(out))
+        }
+    }
 }
 
 /// `a.b.c.d` with octets of 1 to 3 digits, no leading zero, at most 255;

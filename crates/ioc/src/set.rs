@@ -213,6 +213,48 @@ impl IndicatorSet {
         }
     }
 
+    /// The quick check's domain lookup, in one pass from the right over
+    /// `name` (a trailing dot ignored, ASCII case ignored): `Some(false)`
+    /// when no domain indicator equals it or one of its parents,
+    /// `Some(true)` when one does, `None` when the name needs the full
+    /// treatment (a byte outside ASCII, or `--` as in punycode labels).
+    pub(crate) fn plain_domain_hits(&self, name: &[u8]) -> Option<bool> {
+        if self.domains.is_empty() {
+            return Some(false);
+        }
+        let b = name.strip_suffix(b".").unwrap_or(name);
+        let mut h = HASH_SEED;
+        // The last label alone is looked up only when some indicator is a
+        // single label, as in `match_domain`.
+        let mut probe = self.single_label;
+        let mut prev = 0u8;
+        for i in (0..b.len()).rev() {
+            let c = b[i];
+            if c >= 0x80 || (c == b'-' && prev == b'-') {
+                return None;
+            }
+            prev = c;
+            if c == b'.' {
+                if probe && self.domain_equal(h, &b[i + 1..]) {
+                    return Some(true);
+                }
+                probe = true;
+            }
+            h = hash_step(h, c.to_ascii_lowercase());
+        }
+        Some(probe && !b.is_empty() && self.domain_equal(h, b))
+    }
+
+    /// True when a domain indicator of hash `h` equals `part`.
+    fn domain_equal(&self, h: u64, part: &[u8]) -> bool {
+        let mut hit = false;
+        self.domains.each(h, |id| {
+            hit = self.value(id).as_bytes().eq_ignore_ascii_case(part);
+            hit
+        });
+        hit
+    }
+
     /// [`Self::match_domain`] for names of very many labels.
     fn match_domain_slow(&self, name: &str, mut f: impl FnMut(IndicatorId)) {
         let mut rest = name;
@@ -276,8 +318,10 @@ const MAX_LABELS: usize = 16;
 
 const HASH_SEED: u64 = 0xcbf2_9ce4_8422_2325;
 
+/// One byte into the hash (a multiply per byte; [`mix`] spreads the
+/// result before it picks a slot and a filter bit).
 fn hash_step(h: u64, c: u8) -> u64 {
-    (h.rotate_left(5) ^ u64::from(c)).wrapping_mul(0x517c_c1b7_2722_0a95)
+    (h ^ u64::from(c)).wrapping_mul(0x517c_c1b7_2722_0a95)
 }
 
 /// The hash of `b` read from its last byte to its first.

@@ -189,6 +189,59 @@ fn eval_4_1_2_3_fast_address_parse_agrees_with_the_standard_one() {
             .collect();
         random.push(s);
     }
+    // IPv6-shaped text: hex groups, colons, the odd dot.
+    let alphabet6 = b"0123456789abcdefABCDEF::::.g";
+    for _ in 0..40_000 {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        let len = 2 + (x % 40) as usize;
+        let mut y = x;
+        let s: String = (0..len)
+            .map(|_| {
+                y = y.wrapping_mul(0x9e37_79b9_7f4a_7c15).wrapping_add(1);
+                alphabet6[((y >> 33) % alphabet6.len() as u64) as usize] as char
+            })
+            .collect();
+        random.push(s);
+    }
+    // Dotted-quad-shaped text: octets up to 300, some with leading zeros,
+    // three to five of them.
+    for _ in 0..20_000 {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        let parts = 3 + (x % 3) as usize;
+        let s: Vec<String> = (0..parts)
+            .map(|i| {
+                let v = (x >> (8 + i * 10)) % 301;
+                if (x >> (60 - i)) & 1 == 1 && v < 100 {
+                    format!("0{v}")
+                } else {
+                    v.to_string()
+                }
+            })
+            .collect();
+        random.push(s.join("."));
+    }
+    for v in [
+        "1:2:3:4:5:6:7:8",
+        "1:2:3:4:5:6:7::",
+        "::2:3:4:5:6:7:8",
+        "1:2:3:4:5:6:7:8::",
+        "::1:2:3:4:5:6:7:8",
+        "1::2::3",
+        ":1::",
+        "1:::2",
+        "12345::1",
+        "2001:DB8:0:0:0:0:0:1",
+        "0001:0002::ffff",
+        "1:2:3:4:5:6:1.2.3.4",
+        ":",
+        ":::",
+    ] {
+        random.push(v.to_string());
+    }
     for s in fixed.iter().map(|s| s.to_string()).chain(random) {
         assert_eq!(
             zilv_ioc::normalize::fast_ip(&s),

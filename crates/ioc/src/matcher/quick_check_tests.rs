@@ -1,0 +1,171 @@
+//! The quick no-hit check against the full parse and match, on the shared
+//! sample Zeek dns.log and on random mutations of its lines (EVAL-4.1.2.3).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::io::Read;
+use std::sync::Arc;
+
+use super::{match_record, quick_miss_tsv};
+use crate::indicator::{Indicator, Kind};
+use crate::logs::{parse_line, Context, LogFormat, Outcome, Record, TsvHeader};
+use crate::set::{Builder, IndicatorSet};
+
+const SAMPLE: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../../../shared/samples/zeek/dns.log.gz"
+);
+
+fn sample() -> (TsvHeader, Vec<String>) {
+    let mut text = String::new();
+    flate2::read::GzDecoder::new(std::fs::File::open(SAMPLE).unwrap())
+        .read_to_string(&mut text)
+        .unwrap();
+    let mut h = TsvHeader::default();
+    let mut lines = Vec::new();
+    for l in text.lines() {
+        if l.starts_with('#') {
+            h.directive(l).unwrap();
+        } else {
+            lines.push(l.to_string());
+        }
+    }
+    (h, lines)
+}
+
+fn ind(kind: Kind, value: &str) -> Indicator {
+    Indicator {
+        kind,
+        value: value.to_string(),
+        source: "test".into(),
+        description: String::new(),
+        valid_from: None,
+        valid_until: None,
+        origin: String::new(),
+    }
+}
+
+/// Indicators from every few lines' query (exact and parent) and answers
+/// (addresses and /24 ranges); `single` adds a one-label domain.
+fn indicators(lines: &[String], single: bool) -> IndicatorSet {
+    let mut b = Builder::new(chrono::Utc::now());
+    for (i, l) in lines.iter().enumerate() {
+        let f: Vec<&str> = l.split('\t').collect();
+        if f.len() < 22 {
+            continue;
+        }
+        let q = f[9].to_ascii_lowercase();
+        if i % 50 == 0 && q.contains('.') && crate::normalize::domain(&q).is_ok() {
+            b.add(ind(Kind::Domain, &q));
+        }
+        if i % 71 == 0 {
+            if let Some((_, parent)) = q.split_once('.') {
+                if parent.contains('.') && crate::normalize::domain(parent).is_ok() {
+                    b.add(ind(Kind::Domain, parent));
+                }
+            }
+        }
+        for a in f[21].split(',') {
+            match crate::normalize::fast_ip(a) {
+                Some(std::net::IpAddr::V4(v)) if i % 97 == 0 => {
+                    let o = v.octets();
+                    b.add(ind(Kind::Cidr, &format!("{}.{}.{}.0/24", o[0], o[1], o[2])));
+                }
+                Some(std::net::IpAddr::V4(v)) if i % 40 == 0 => {
+                    b.add(ind(Kind::Ipv4, &v.to_string()))
+                }
+                Some(std::net::IpAddr::V6(v)) if i % 13 == 0 => {
+                    b.add(ind(Kind::Ipv6, &v.to_string()))
+                }
+                _ => {}
+            }
+        }
+    }
+    if single {
+        b.add(ind(Kind::Domain, "nosuchlabel"));
+    }
+    b.build()
+}
+
+/// One random edit of `line`: a byte that matters to the check (escape,
+/// separators, dots, dashes, colons, digits, non-ASCII) put in, replacing
+/// or removing a character, or a change of case.
+fn mutate(line: &str, x: &mut u64) -> String {
+    let mut next = || {
+        *x ^= *x << 13;
+        *x ^= *x >> 7;
+        *x ^= *x << 17;
+        *x
+    };
+    let mut chars: Vec<char> = line.chars().collect();
+    if chars.is_empty() {
+        return String::new();
+    }
+    let at = (next() % chars.len() as u64) as usize;
+    let pool = [
+        '\\', '\t', ',', '.', '-', ':', 'é', '0', '9', 'x', 'A', '-', '\r', ' ',
+    ];
+    let c = pool[(next() % pool.len() as u64) as usize];
+    match next() % 5 {
+        0 => chars[at] = c,
+        1 => chars.insert(at, c),
+        2 => {
+            chars.remove(at);
+        }
+        3 => chars[at] = chars[at].to_ascii_uppercase(),
+        _ => {
+            for (k, s) in "xn--".chars().enumerate() {
+                chars.insert(at + k, s);
+            }
+        }
+    }
+    chars.into_iter().collect()
+}
+
+fn check(set: &IndicatorSet, h: TsvHeader, lines: &[String]) {
+    let ctx = Context::Tsv(Arc::new(h.clone()));
+    let mut matched = Vec::new();
+    let mut x = 0x9e37_79b9_7f4a_7c15u64;
+    let (mut quick, mut hits, mut mutated_quick, mut misses) = (0, 0, 0, 0);
+    let mut agree = |line: &str, original: bool| {
+        let mut rec = Record::default();
+        let outcome = parse_line(&LogFormat::ZeekTsv, &ctx, line, &mut rec, set.has_urls());
+        let full_miss = match outcome {
+            Outcome::Record => {
+                match_record(set, &rec, &mut matched);
+                hits += usize::from(original && !matched.is_empty());
+                matched.is_empty()
+            }
+            _ => false,
+        };
+        misses += usize::from(original && full_miss);
+        if quick_miss_tsv(set, &h, line) {
+            assert!(
+                full_miss,
+                "the quick check missed what the full parse finds: {line:?}"
+            );
+            quick += usize::from(original);
+            mutated_quick += usize::from(!original);
+        }
+    };
+    for l in lines {
+        agree(l, true);
+        for _ in 0..3 {
+            let m = mutate(l, &mut x);
+            agree(&m, false);
+        }
+    }
+    // The check is not vacuous: most lines that miss take the quick way,
+    // some lines hit.
+    assert!(quick * 10 > misses * 9, "{quick} of {misses}");
+    assert!(mutated_quick > quick, "{mutated_quick}");
+    assert!(hits > 20, "{hits}");
+}
+
+#[test]
+fn eval_4_1_2_3_quick_check_agrees_with_the_full_parse_on_the_sample_and_mutations() {
+    let (h, lines) = sample();
+    assert!(lines.len() > 50_000);
+    let lines = &lines[..20_000];
+    check(&indicators(lines, false), h.clone(), lines);
+    check(&indicators(lines, true), h, lines);
+}
