@@ -541,6 +541,14 @@ fn render_format(model: &ReportModel, kit: Kit<'_>, format: ReportFormat) -> Res
     })
 }
 
+/// The calendar day in Taiwan (UTC+8) of `now`.
+fn taiwan_day(now: chrono::DateTime<chrono::Utc>) -> NaiveDate {
+    match FixedOffset::east_opt(8 * 3600) {
+        Some(tz) => now.with_timezone(&tz).date_naive(),
+        None => now.date_naive(),
+    }
+}
+
 fn file_name(code: &str, format: ReportFormat) -> String {
     format!("{code}-report.{}", format.as_str())
 }
@@ -646,6 +654,15 @@ pub async fn finalize(
         return Err(ServiceError::Conflict(format!(
             "the report of assessment {code} was finalised on {} by {}; a finalised report is immutable (EVAL-8)",
             r.finalised_on, r.finalised_by
+        )));
+    }
+    // Retention is counted from the finalisation day: it cannot be set
+    // before the clock's own day (`--today` in the past would shorten it).
+    let clock_day = taiwan_day(ctx.now);
+    if ctx.today < clock_day {
+        return Err(ServiceError::Conflict(format!(
+            "the report of assessment {code} cannot be finalised as of {}: that is before today ({clock_day}), and its retention is counted from the day it is finalised (EVAL-8)",
+            ctx.today
         )));
     }
     let loaded = load(&mut tx, &org.name, a).await?;
@@ -906,6 +923,11 @@ pub async fn release_legal_hold(
     let mut tx = store.begin().await?;
     let org = scope(&mut tx, ctx, org, Permission::ManageAssessments).await?;
     let r = finalised(&mut tx, ctx, org.id, code).await?;
+    if let Some(at) = &r.deleted_at {
+        return Err(ServiceError::Conflict(format!(
+            "the report of assessment {code} was deleted at {at}; its record no longer changes"
+        )));
+    }
     if !r.legal_hold {
         return Err(ServiceError::Conflict(format!(
             "the report of assessment {code} is not under a legal hold"

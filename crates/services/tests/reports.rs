@@ -914,3 +914,60 @@ async fn eval_8_unused_draft_day_after_completion_still_renders_every_format() {
         assert_eq!(r.file_name, format!("A1-report.{}", format.as_str()));
     }
 }
+
+#[tokio::test]
+async fn eval_8_finalising_as_of_a_past_day_is_refused_so_retention_cannot_be_shortened() {
+    let env = env().await;
+    assessed(
+        &env.store,
+        Setup {
+            on: "2020-11-20",
+            ..setup()
+        },
+    )
+    .await;
+    // The clock says 2026-11-28 while the day asked for is in 2020.
+    let mut backdated = ctx_on("2026-11-28");
+    backdated.today = day("2020-11-28");
+    let e = reports::finalize(
+        &env.store,
+        &backdated,
+        env.kit(),
+        Some("ACME"),
+        "A1",
+        Lang::ZhTw,
+    )
+    .await
+    .unwrap_err();
+    let m = conflict(e);
+    assert!(m.contains("before today (2026-11-28)"), "{m}");
+    assert_no_report(&env).await;
+    // As of the clock's own day it is finalised, kept five years from then.
+    let v = finalize(&env, "2026-11-28").await.unwrap();
+    assert_eq!(v.report.retention_until, day("2031-11-28"));
+}
+
+#[tokio::test]
+async fn eval_8_database_refuses_an_insert_over_a_finalised_report_or_its_bytes() {
+    let env = env().await;
+    let on = "2096-01-15";
+    assessed(&env.store, Setup { on, ..setup() }).await;
+    finalize(&env, on).await.unwrap();
+    let verb = match env.store.backend() {
+        Backend::Sqlite => "INSERT OR REPLACE",
+        Backend::Postgres => "INSERT",
+    };
+    let r = sql(
+        &env.store,
+        &format!(
+            "{verb} INTO report_files (report_id, org_id, format, media_type, sha256, size, content) \
+             SELECT report_id, org_id, format, media_type, sha256, size, content FROM report_files WHERE format = 'pdf'"
+        ),
+    )
+    .await;
+    assert!(r.is_err(), "replacing stored bytes must be refused");
+    assert_eq!(
+        reports::verify(&env.store).await.unwrap().mismatches.len(),
+        0
+    );
+}

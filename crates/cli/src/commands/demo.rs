@@ -225,7 +225,14 @@ pub async fn run(cli: &Cli, args: &DemoArgs) -> Result<ExitCode> {
     let reg = env::registry(cli)?;
     let catalog = reg.latest()?;
     let font = env::report_font(cli)?;
-    let ctx = env::ctx(cli)?;
+    let mut ctx = env::ctx(cli)?;
+    // The demonstration's timeline is --today's: its records, and the
+    // report it finalises, are dated as if made that day (10:00 in Taiwan).
+    if cli.today.is_some() {
+        if let Some(at) = ctx.today.and_hms_opt(2, 0, 0) {
+            ctx.now = at.and_utc();
+        }
+    }
     let (store, created) = env::open(cli, true).await?;
     if !orgs::list(&store).await?.is_empty() {
         store.close().await;

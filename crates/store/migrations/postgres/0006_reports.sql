@@ -59,7 +59,8 @@ BEGIN
            NEW.deleted_on IS NULL
         OR NEW.deleted_on < OLD.retention_until
         OR to_char((now() AT TIME ZONE 'UTC') + interval '8 hours', 'YYYY-MM-DD') < OLD.retention_until
-        OR (OLD.legal_hold = 1 AND (OLD.legal_hold_until IS NULL OR NEW.deleted_on < OLD.legal_hold_until))) THEN
+        OR (OLD.legal_hold = 1 AND (OLD.legal_hold_until IS NULL OR NEW.deleted_on < OLD.legal_hold_until
+            OR to_char((now() AT TIME ZONE 'UTC') + interval '8 hours', 'YYYY-MM-DD') < OLD.legal_hold_until))) THEN
         RAISE EXCEPTION 'a finalised report cannot be deleted before its retention ends or under a legal hold (EVAL-8)';
     END IF;
     RETURN NEW;

@@ -58,7 +58,8 @@ WHEN NEW.deleted_at IS NOT NULL AND (
        NEW.deleted_on IS NULL
     OR NEW.deleted_on < OLD.retention_until
     OR date('now', '+8 hours') < OLD.retention_until
-    OR (OLD.legal_hold = 1 AND (OLD.legal_hold_until IS NULL OR NEW.deleted_on < OLD.legal_hold_until)))
+    OR (OLD.legal_hold = 1 AND (OLD.legal_hold_until IS NULL OR NEW.deleted_on < OLD.legal_hold_until
+                                OR date('now', '+8 hours') < OLD.legal_hold_until)))
 BEGIN
     SELECT RAISE(ABORT, 'a finalised report cannot be deleted before its retention ends or under a legal hold (EVAL-8)');
 END;
@@ -98,4 +99,19 @@ WHEN EXISTS (
     WHERE r.org_id = OLD.org_id AND r.deleted_at IS NULL AND h.evidence_sha256 = OLD.sha256)
 BEGIN
     SELECT RAISE(ABORT, 'a remediation document of a retained report cannot be changed (EVAL-8)');
+END;
+
+-- INSERT OR REPLACE deletes the row it replaces without firing the delete
+-- triggers above: an insert over an existing report or file is refused.
+CREATE TRIGGER reports_no_replace BEFORE INSERT ON reports
+WHEN EXISTS (SELECT 1 FROM reports r WHERE r.id = NEW.id
+             OR (r.org_id = NEW.org_id AND r.assessment_id = NEW.assessment_id))
+BEGIN
+    SELECT RAISE(ABORT, 'a finalised report is immutable (EVAL-8)');
+END;
+
+CREATE TRIGGER report_files_no_replace BEFORE INSERT ON report_files
+WHEN EXISTS (SELECT 1 FROM report_files f WHERE f.report_id = NEW.report_id AND f.format = NEW.format)
+BEGIN
+    SELECT RAISE(ABORT, 'the bytes of a finalised report are immutable (EVAL-8)');
 END;
