@@ -576,7 +576,7 @@ pub async fn render(
     Ok(Rendered {
         format,
         bytes: render_format(&model, kit, format)?,
-        file_name: file_name(code, format),
+        file_name: format!("{code}-draft-report.{}", format.as_str()),
     })
 }
 
@@ -758,11 +758,11 @@ pub async fn list(store: &Store, ctx: &Ctx, org: Option<&str>) -> Result<Vec<Rep
     let org = scope(&mut conn, ctx, org, Permission::ViewAssessments).await?;
     let mut out = Vec::new();
     for r in store_reports::list(&mut conn, org.id).await? {
-        if visible(&mut conn, ctx, org.id, &r.assessment)
-            .await
-            .is_err()
-        {
-            continue;
+        // Not visible (an assessor not on its team) is skipped; a failure is not.
+        match visible(&mut conn, ctx, org.id, &r.assessment).await {
+            Ok(_) => {}
+            Err(ServiceError::NotFound { .. } | ServiceError::Forbidden(_)) => continue,
+            Err(e) => return Err(e),
         }
         out.push(view(&mut conn, ctx, &org.code, r).await?);
     }

@@ -911,7 +911,7 @@ async fn eval_8_unused_draft_day_after_completion_still_renders_every_format() {
         .await
         .unwrap();
         assert!(!r.bytes.is_empty());
-        assert_eq!(r.file_name, format!("A1-report.{}", format.as_str()));
+        assert_eq!(r.file_name, format!("A1-draft-report.{}", format.as_str()));
     }
 }
 
