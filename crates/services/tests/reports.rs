@@ -199,6 +199,13 @@ async fn eval_8_gate_refuses_a_team_not_qualified() {
     assert_no_report(&env).await;
 }
 
+/// Finalising is refused by the gate with a message naming `needle`, and no report is made.
+async fn gate_refuses(env: &Env, needle: &str) {
+    let msg = invalid(finalize(env, ON).await.unwrap_err());
+    assert!(msg.contains(needle), "{msg}");
+    assert_no_report(env).await;
+}
+
 async fn assert_no_report(env: &Env) {
     let e = reports::show(&env.store, &ctx_on(ON), Some("ACME"), "A1")
         .await
@@ -231,12 +238,7 @@ async fn eval_8_gate_refuses_a_class_1_item_not_done() {
     )
     .await
     .unwrap();
-    let msg = invalid(finalize(&env, ON).await.unwrap_err());
-    assert!(
-        msg.contains("item EVAL-4.1.5.5 of a class-1 system is not done"),
-        "{msg}"
-    );
-    assert_no_report(&env).await;
+    gate_refuses(&env, "item EVAL-4.1.5.5 of a class-1 system is not done").await;
 }
 
 #[tokio::test]
@@ -250,12 +252,7 @@ async fn eval_8_gate_refuses_a_finding_without_category_risk_or_recommendation()
     )
     .await
     .unwrap();
-    let msg = invalid(finalize(&env, ON).await.unwrap_err());
-    assert!(
-        msg.contains("lacks its risk description, recommendation (EVAL-8)"),
-        "{msg}"
-    );
-    assert_no_report(&env).await;
+    gate_refuses(&env, "lacks its risk description, recommendation (EVAL-8)").await;
 }
 
 #[tokio::test]
@@ -284,12 +281,11 @@ async fn eval_6_eval_8_gate_refuses_a_report_without_a_drill_this_year() {
     )
     .await
     .unwrap();
-    let msg = invalid(finalize(&env, ON).await.unwrap_err());
-    assert!(
-        msg.contains("0 social-engineering drill(s) in 2026, at least 1 required"),
-        "{msg}"
-    );
-    assert_no_report(&env).await;
+    gate_refuses(
+        &env,
+        "0 social-engineering drill(s) in 2026, at least 1 required",
+    )
+    .await;
 }
 
 #[tokio::test]

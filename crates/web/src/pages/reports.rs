@@ -108,9 +108,7 @@ pub async fn section(
                 @for f in ReportFormat::ALL {
                     a href={ (base) "/preview/" (f.as_str()) } { (f.as_str().to_uppercase()) } " "
                 }
-                " · "
-                a href={ (base) "/oscal/assessment-results.json" } { "OSCAL assessment-results" } " · "
-                a href={ (base) "/oscal/poam.json" } { "OSCAL POA&M" }
+                " · " (oscal_links(&base))
             }
             @if problems.is_empty() {
                 p #report-ready { (page.t("report_ready")) }
@@ -130,6 +128,14 @@ pub async fn section(
             }
         }
     })
+}
+
+/// Links to the assessment's two OSCAL documents.
+fn oscal_links(base: &str) -> Markup {
+    html! {
+        a href={ (base) "/oscal/assessment-results.json" } { "OSCAL assessment-results" } " · "
+        a href={ (base) "/oscal/poam.json" } { "OSCAL POA&M" }
+    }
 }
 
 fn finalised(page: &Page<'_>, base: &str, v: &ReportView, manage: bool) -> Markup {
@@ -167,10 +173,7 @@ fn finalised(page: &Page<'_>, base: &str, v: &ReportView, manage: bool) -> Marku
                         }
                     }
                 }
-                p {
-                    a href={ (base) "/oscal/assessment-results.json" } { "OSCAL assessment-results" } " · "
-                    a href={ (base) "/oscal/poam.json" } { "OSCAL POA&M" }
-                }
+                p { (oscal_links(base)) }
             }
             @if manage && r.deleted_at.is_none() {
                 @if r.legal_hold {
