@@ -77,11 +77,18 @@ pub(crate) fn read_file(
     loop {
         // Fill to a batch, and on until the buffer holds a line end.
         while !eof && (filled < batch_bytes || memchr::memrchr(b'\n', &buf[..filled]).is_none()) {
-            if filled == buf.len() {
-                buf.resize(filled + CHUNK, 0);
+            // Up to the batch size (so that little is left over to carry
+            // into the next batch), then a chunk at a time for a long line.
+            let upto = if filled < batch_bytes {
+                batch_bytes
+            } else {
+                filled + CHUNK
+            };
+            if upto > buf.len() {
+                buf.resize(upto, 0);
             }
             let n = loop {
-                match r.read(&mut buf[filled..]) {
+                match r.read(&mut buf[filled..upto]) {
                     Ok(n) => break n,
                     Err(e) if e.kind() == ErrorKind::Interrupted => {}
                     Err(e) => {

@@ -14,6 +14,7 @@ pub mod indicator;
 pub mod input;
 pub mod logs;
 mod matcher;
+mod name_hash;
 pub mod normalize;
 pub mod output;
 pub mod scan;

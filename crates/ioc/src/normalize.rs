@@ -149,23 +149,36 @@ fn plain_v6(b: &[u8]) -> Option<Ipv6Addr> {
 
 /// `a.b.c.d` with octets of 1 to 3 digits, no leading zero, at most 255;
 /// `None` for anything else (which the caller hands to the full parser).
-fn dotted_quad(b: &[u8]) -> Option<Ipv4Addr> {
-    let digit = |i: usize| -> Option<u32> {
-        let d = b.get(i)?.wrapping_sub(b'0');
-        (d <= 9).then_some(u32::from(d))
-    };
-    let mut out = [0u8; 4];
+pub(crate) fn dotted_quad(b: &[u8]) -> Option<Ipv4Addr> {
+    let mut w = [0u8; 16];
+    w.get_mut(..b.len())?.copy_from_slice(b);
+    v4_window(&w, b.len()).map(Ipv4Addr::from)
+}
+
+/// [`dotted_quad`] of the first `n` bytes of `w`, as 32 bits. The bytes
+/// after them may be anything: a digit or dot there makes the text longer
+/// than `n`, which answers `None`.
+pub(crate) fn v4_window(w: &[u8; 16], n: usize) -> Option<u32> {
+    // No index goes past 15 (four octets of three digits and three dots).
+    let digit = |i: usize| u32::from(w[i & 15].wrapping_sub(b'0'));
     let mut i = 0;
-    for (k, o) in out.iter_mut().enumerate() {
-        let mut v = digit(i)?;
+    let mut acc = 0u32;
+    for k in 0..4 {
+        let mut v = digit(i);
+        if v > 9 {
+            return None;
+        }
         i += 1;
-        if let Some(d1) = digit(i) {
+        let d1 = digit(i);
+        if d1 <= 9 {
+            // No leading zero.
             if v == 0 {
                 return None;
             }
             v = v * 10 + d1;
             i += 1;
-            if let Some(d2) = digit(i) {
+            let d2 = digit(i);
+            if d2 <= 9 {
                 v = v * 10 + d2;
                 i += 1;
                 if v > 255 {
@@ -173,15 +186,15 @@ fn dotted_quad(b: &[u8]) -> Option<Ipv4Addr> {
                 }
             }
         }
-        *o = v as u8;
+        acc = (acc << 8) | v;
         if k < 3 {
-            if b.get(i) != Some(&b'.') {
+            if w[i & 15] != b'.' {
                 return None;
             }
             i += 1;
         }
     }
-    (i == b.len()).then(|| Ipv4Addr::from(out))
+    (i == n).then_some(acc)
 }
 
 /// A range of addresses with its host bits cleared.
@@ -333,6 +346,67 @@ pub fn refang(s: &str) -> Cow<'_, str> {
 mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
+
+    #[test]
+    fn the_dotted_quad_reads_exactly_what_the_standard_parser_reads() {
+        // Every string of up to 6 characters over digits and dots, then
+        // random longer ones with a few other bytes.
+        let alphabet = b"0123456789.";
+        let mut count = 0;
+        let mut check = |s: &[u8]| {
+            let std = std::str::from_utf8(s)
+                .ok()
+                .and_then(|t| t.parse::<Ipv4Addr>().ok());
+            assert_eq!(dotted_quad(s), std, "{:?}", String::from_utf8_lossy(s));
+            count += usize::from(std.is_some());
+        };
+        let mut buf = Vec::new();
+        fn all(len: usize, buf: &mut Vec<u8>, alphabet: &[u8], f: &mut dyn FnMut(&[u8])) {
+            f(buf);
+            if buf.len() == len {
+                return;
+            }
+            for c in alphabet {
+                buf.push(*c);
+                all(len, buf, alphabet, f);
+                buf.pop();
+            }
+        }
+        all(6, &mut buf, alphabet, &mut check);
+        let mut x = 0x2545_f491_4f6c_dd1du64;
+        let pool = b"0123456789.0123456789.255.x 0";
+        for _ in 0..2_000_000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let len = 7 + (x % 10) as usize;
+            let s: Vec<u8> = (0..len)
+                .map(|i| pool[((x >> (i * 5 % 59)) % pool.len() as u64) as usize])
+                .collect();
+            check(&s);
+        }
+        for s in ["1.2.3.4", "255.255.255.255", "0.0.0.0", "10.0.0.1"] {
+            check(s.as_bytes());
+        }
+        // Read from a window, whatever follows the text.
+        for (text, after) in [
+            ("1.2.3.4", "5"),
+            ("1.2.3.45", "6"),
+            ("10.0.0.1", "\t9"),
+            ("1.2.3.4", "."),
+        ] {
+            let mut w = [0u8; 16];
+            let both = format!("{text}{after}");
+            w[..both.len()].copy_from_slice(both.as_bytes());
+            let want = text.parse::<Ipv4Addr>().ok().map(u32::from);
+            let got = v4_window(&w, text.len());
+            assert!(got.is_none() || got == want, "{text:?} then {after:?}");
+            if !after.starts_with(|c: char| c.is_ascii_digit() || c == '.') {
+                assert_eq!(got, want, "{text:?}");
+            }
+        }
+        assert!(count > 1000, "{count}");
+    }
 
     #[test]
     fn domains_are_lowercase_ascii_without_trailing_dot() {

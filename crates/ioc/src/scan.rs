@@ -15,7 +15,7 @@ use crate::error::Error;
 use crate::hit::{Aggregate, Aggregator, Hit, HitView};
 use crate::input::{self, Progress};
 use crate::logs::{self, Context, LogFormat, Outcome, Record};
-use crate::matcher::{match_record, observed_text, quick_miss_tsv};
+use crate::matcher::{match_record, observed_text, settle_misses};
 use crate::set::{IndicatorSet, LoadReport};
 
 /// How many malformed-record reasons a summary keeps.
@@ -285,75 +285,104 @@ fn work(
             hits: Vec::new(),
         };
         let format = &formats[batch.file];
-        let mut rec = Record::default();
-        let mut line_no = batch.first_line;
-        // Zeek TSV lines first get the quick check for a record that
-        // matches nothing.
-        let quick = match (format, &batch.ctx) {
-            (LogFormat::ZeekTsv, Context::Tsv(h)) => Some(h.as_ref()),
-            _ => None,
-        };
-        // Checked once for the batch; a batch with bad bytes is checked
-        // line by line so that only those lines are malformed.
         let data = &batch.data[..batch.len];
-        let text = std::str::from_utf8(data).ok();
-        let mut pos = 0;
-        while pos < data.len() {
-            let end = memchr::memchr(b'\n', &data[pos..]).map_or(data.len(), |i| pos + i);
-            let (a, b) = (pos, end);
-            pos = end + 1;
-            let line = match text {
-                Some(t) => Ok(&t[a..b]),
-                None => std::str::from_utf8(&data[a..b]),
-            };
-            if let (Some(h), Ok(l)) = (quick, line) {
-                if quick_miss_tsv(set, h, l) {
-                    d.records += 1;
-                    line_no += 1;
-                    continue;
-                }
+        let mut rec = Record::default();
+        let mut one = Full {
+            set,
+            format,
+            ctx: &batch.ctx,
+            urls,
+            file: batch.file,
+        };
+        if let (LogFormat::ZeekTsv, Context::Tsv(h)) = (format, &batch.ctx) {
+            // Zeek TSV lines first get the quick check for a record that
+            // matches nothing; the others are parsed in full.
+            let settled = settle_misses(set, h, data, |i, a, b| {
+                let line = std::str::from_utf8(&data[a..b]);
+                one.line(line, batch.first_line + i, &mut rec, &mut matched, &mut d);
+            });
+            d.records += settled;
+        } else {
+            // Checked once for the batch; a batch with bad bytes is checked
+            // line by line so that only those lines are malformed.
+            let text = std::str::from_utf8(data).ok();
+            let mut line_no = batch.first_line;
+            let mut pos = 0;
+            while pos < data.len() {
+                let end = memchr::memchr(b'\n', &data[pos..]).map_or(data.len(), |i| pos + i);
+                let (a, b) = (pos, end);
+                pos = end + 1;
+                let line = match text {
+                    Some(t) => Ok(&t[a..b]),
+                    None => std::str::from_utf8(&data[a..b]),
+                };
+                one.line(line, line_no, &mut rec, &mut matched, &mut d);
+                line_no += 1;
             }
-            let outcome = match line {
-                Ok(line) => logs::parse_line(format, &batch.ctx, line, &mut rec, urls),
-                Err(e) => Outcome::Malformed(format!(
-                    "not UTF-8 (byte {} of the line)",
-                    e.valid_up_to() + 1
-                )),
-            };
-            match outcome {
-                Outcome::Record => {
-                    d.records += 1;
-                    match_record(set, &rec, &mut matched);
-                    if !matched.is_empty() {
-                        let time = rec.parsed_time();
-                        for (id, i) in &matched {
-                            let o = &rec.obs[*i];
-                            d.hits.push(Hit {
-                                time,
-                                internal_host: rec.client,
-                                field: o.field,
-                                observed: observed_text(&o.value),
-                                indicator: *id,
-                                file: batch.file,
-                                line: line_no,
-                            });
-                        }
-                    }
-                }
-                Outcome::Skip => d.skipped += 1,
-                Outcome::Malformed(reason) => {
-                    d.malformed += 1;
-                    if d.examples.len() < KEPT_MALFORMED {
-                        d.examples.push((line_no, reason));
-                    }
-                }
-            }
-            line_no += 1;
         }
         drop(rec);
         give(pool, batch.data);
         if tx.send(Msg::Done(d)).is_err() {
             return;
+        }
+    }
+}
+
+/// Parses and matches lines in full.
+struct Full<'s> {
+    set: &'s IndicatorSet,
+    format: &'s LogFormat,
+    ctx: &'s Context,
+    urls: bool,
+    file: usize,
+}
+
+impl<'s> Full<'s> {
+    /// Reads line `line_no` (or the reason it is not text) into `d`.
+    fn line<'a>(
+        &mut self,
+        line: Result<&'a str, std::str::Utf8Error>,
+        line_no: u64,
+        rec: &mut Record<'a>,
+        matched: &mut Vec<(crate::set::IndicatorId, usize)>,
+        d: &mut Done,
+    ) where
+        's: 'a,
+    {
+        let outcome = match line {
+            Ok(line) => logs::parse_line(self.format, self.ctx, line, rec, self.urls),
+            Err(e) => Outcome::Malformed(format!(
+                "not UTF-8 (byte {} of the line)",
+                e.valid_up_to() + 1
+            )),
+        };
+        match outcome {
+            Outcome::Record => {
+                d.records += 1;
+                match_record(self.set, rec, matched);
+                if !matched.is_empty() {
+                    let time = rec.parsed_time();
+                    for (id, i) in matched.iter() {
+                        let o = &rec.obs[*i];
+                        d.hits.push(Hit {
+                            time,
+                            internal_host: rec.client,
+                            field: o.field,
+                            observed: observed_text(&o.value),
+                            indicator: *id,
+                            file: self.file,
+                            line: line_no,
+                        });
+                    }
+                }
+            }
+            Outcome::Skip => d.skipped += 1,
+            Outcome::Malformed(reason) => {
+                d.malformed += 1;
+                if d.examples.len() < KEPT_MALFORMED {
+                    d.examples.push((line_no, reason));
+                }
+            }
         }
     }
 }

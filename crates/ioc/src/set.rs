@@ -7,6 +7,7 @@ use rustc_hash::FxHashMap;
 use serde::Serialize;
 
 use crate::indicator::{Indicator, Kind};
+use crate::name_hash;
 use crate::normalize::{self, mask128, mask32, Cidr};
 
 /// Position of an indicator in [`IndicatorSet::indicators`].
@@ -179,28 +180,24 @@ impl IndicatorSet {
             return;
         }
         let b = name.as_bytes();
-        // Hashes of the name and of every part after a dot, made in one
-        // pass from the right (the hash runs right to left, so the hash of
-        // a suffix is a prefix of the work).
-        let mut at = [(0usize, 0u64); MAX_LABELS];
+        // The parts from the shortest (on the stack for the usual number of
+        // labels); they are looked up from the longest.
+        let mut few = [(0usize, 0u64); 32];
         let mut n = 0;
-        let mut h = HASH_SEED;
-        for i in (0..b.len()).rev() {
-            let c = b[i].to_ascii_lowercase();
-            if c == b'.' {
-                if n == MAX_LABELS - 1 {
-                    return self.match_domain_slow(name, f);
-                }
-                at[n] = (i + 1, h);
+        let mut more: Vec<(usize, u64)> = Vec::new();
+        name_hash::suffixes(b, |start, h| {
+            if n < few.len() {
+                few[n] = (start, h);
                 n += 1;
+            } else {
+                more.push((start, h));
             }
-            h = hash_step(h, c);
-        }
-        at[n] = (0, h);
-        n += 1;
-        // `at[0]` is the last label alone.
+            false
+        });
+        // The first part is the last label alone.
         let skip = usize::from(!self.single_label);
-        for &(start, h) in at[skip..n].iter().rev() {
+        for k in (skip..n + more.len()).rev() {
+            let (start, h) = if k < n { few[k] } else { more[k - n] };
             let part = &b[start..];
             self.domains.each(h, |id| {
                 if self.value(id).as_bytes().eq_ignore_ascii_case(part) {
@@ -214,35 +211,32 @@ impl IndicatorSet {
     }
 
     /// The quick check's domain lookup, in one pass from the right over
-    /// `name` (a trailing dot ignored, ASCII case ignored): `Some(false)`
-    /// when no domain indicator equals it or one of its parents,
-    /// `Some(true)` when one does, `None` when the name needs the full
-    /// treatment (a byte outside ASCII, or `--` as in punycode labels).
-    pub(crate) fn plain_domain_hits(&self, name: &[u8]) -> Option<bool> {
+    /// `name` (a trailing dot ignored, ASCII case ignored): true when a
+    /// domain indicator equals it or one of its parents. The caller has
+    /// made sure that `name` is ASCII without `--` (a punycode label must
+    /// be mapped first, by [`Self::match_domain`]'s callers).
+    pub(crate) fn plain_domain_hits(&self, name: &[u8]) -> bool {
         if self.domains.is_empty() {
-            return Some(false);
+            return false;
         }
         let b = name.strip_suffix(b".").unwrap_or(name);
-        let mut h = HASH_SEED;
+        if b.is_empty() {
+            return false;
+        }
         // The last label alone is looked up only when some indicator is a
         // single label, as in `match_domain`.
         let mut probe = self.single_label;
-        let mut prev = 0u8;
-        for i in (0..b.len()).rev() {
-            let c = b[i];
-            if c >= 0x80 || (c == b'-' && prev == b'-') {
-                return None;
-            }
-            prev = c;
-            if c == b'.' {
-                if probe && self.domain_equal(h, &b[i + 1..]) {
-                    return Some(true);
-                }
-                probe = true;
-            }
-            h = hash_step(h, c.to_ascii_lowercase());
-        }
-        Some(probe && !b.is_empty() && self.domain_equal(h, b))
+        name_hash::suffixes(b, |start, h| {
+            let hit = probe && self.domain_equal(h, &b[start..]);
+            probe = true;
+            hit
+        })
+    }
+
+    /// True when no address or range indicator covers the IPv4 address
+    /// `a`.
+    pub(crate) fn v4_misses(&self, a: u32) -> bool {
+        self.v4.lookup(a).is_empty()
     }
 
     /// True when a domain indicator of hash `h` equals `part`.
@@ -253,26 +247,6 @@ impl IndicatorSet {
             hit
         });
         hit
-    }
-
-    /// [`Self::match_domain`] for names of very many labels.
-    fn match_domain_slow(&self, name: &str, mut f: impl FnMut(IndicatorId)) {
-        let mut rest = name;
-        loop {
-            let h = hash_rev(rest.as_bytes());
-            self.domains.each(h, |id| {
-                if self.value(id).eq_ignore_ascii_case(rest) {
-                    f(id);
-                    true
-                } else {
-                    false
-                }
-            });
-            match rest.find('.') {
-                Some(i) => rest = &rest[i + 1..],
-                None => break,
-            }
-        }
     }
 
     /// The address or range indicators that cover `a` with the longest
@@ -297,7 +271,7 @@ impl IndicatorSet {
     /// Calls `f` with the URL indicators equal to `url` (in the form of
     /// [`crate::normalize::url`]).
     pub fn match_url(&self, url: &str, mut f: impl FnMut(IndicatorId)) {
-        self.urls.each(hash_rev(url.as_bytes()), |id| {
+        self.urls.each(name_hash::hash(url.as_bytes()), |id| {
             if self.value(id) == url {
                 f(id);
                 true
@@ -311,24 +285,6 @@ impl IndicatorSet {
     pub fn has_urls(&self) -> bool {
         !self.urls.is_empty()
     }
-}
-
-/// Most labels a name may have for the one-pass lookup.
-const MAX_LABELS: usize = 16;
-
-const HASH_SEED: u64 = 0xcbf2_9ce4_8422_2325;
-
-/// One byte into the hash (a multiply per byte; [`mix`] spreads the
-/// result before it picks a slot and a filter bit).
-fn hash_step(h: u64, c: u8) -> u64 {
-    (h ^ u64::from(c)).wrapping_mul(0x517c_c1b7_2722_0a95)
-}
-
-/// The hash of `b` read from its last byte to its first.
-fn hash_rev(b: &[u8]) -> u64 {
-    b.iter()
-        .rev()
-        .fold(HASH_SEED, |h, c| hash_step(h, c.to_ascii_lowercase()))
 }
 
 /// Indicator ids by the hash of their value, in open addressing: one
@@ -543,7 +499,7 @@ impl Builder {
                 } else {
                     &self.set.urls
                 };
-                let h = hash_rev(value.as_bytes());
+                let h = name_hash::hash(value.as_bytes());
                 let first = index.find(h, |o| s.value(o) == value);
                 let mut is_dup = false;
                 if let Some(first) = first {

@@ -5,7 +5,7 @@ mod csv_log;
 mod eve;
 mod time;
 mod zeek_json;
-mod zeek_tsv;
+pub(crate) mod zeek_tsv;
 
 use std::borrow::Cow;
 use std::fmt;
@@ -18,7 +18,7 @@ use chrono::{DateTime, Utc};
 
 pub use csv_log::CsvColumns;
 pub(crate) use csv_log::CsvHeader;
-pub(crate) use zeek_tsv::{quick_fields, TsvHeader};
+pub(crate) use zeek_tsv::TsvHeader;
 
 use crate::error::Error;
 

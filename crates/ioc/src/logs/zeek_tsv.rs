@@ -21,9 +21,9 @@ pub(crate) struct TsvHeader {
     uri: Option<usize>,
     server_name: Option<usize>,
     /// One past the last column read.
-    width: usize,
+    pub width: usize,
     /// For each column up to `width`, the slot of [`Slots`] it fills.
-    roles: Vec<u8>,
+    pub roles: Vec<u8>,
     pub has_fields: bool,
 }
 
@@ -150,21 +150,26 @@ impl TsvHeader {
     }
 
     fn set<'a>(&self, v: &'a str) -> Option<&'a str> {
-        let same = |x: &str| x.len() == v.len() && x.as_bytes() == v.as_bytes();
-        (!v.is_empty() && !same(&self.unset) && !same(&self.empty)).then_some(v)
+        self.is_set(v.as_bytes()).then_some(v)
+    }
+
+    /// True when a field's text is a value: not empty, not the unset or
+    /// the empty marker.
+    pub fn is_set(&self, v: &[u8]) -> bool {
+        !v.is_empty() && v != self.unset.as_bytes() && v != self.empty.as_bytes()
     }
 }
 
 /// No slot: a column that is not read.
 const NONE: u8 = u8::MAX;
-const TS: usize = 0;
-const ORIG_H: usize = 1;
-const RESP_H: usize = 2;
-const QUERY: usize = 3;
-const ANSWERS: usize = 4;
-const HOST: usize = 5;
-const URI: usize = 6;
-const SERVER_NAME: usize = 7;
+pub(crate) const TS: usize = 0;
+pub(crate) const ORIG_H: usize = 1;
+pub(crate) const RESP_H: usize = 2;
+pub(crate) const QUERY: usize = 3;
+pub(crate) const ANSWERS: usize = 4;
+pub(crate) const HOST: usize = 5;
+pub(crate) const URI: usize = 6;
+pub(crate) const SERVER_NAME: usize = 7;
 
 /// The columns a line is read for, by slot.
 type Slots<'a> = [Option<&'a str>; 8];
@@ -224,19 +229,6 @@ fn split_fields(
     n + 1
 }
 
-/// The columns of interest of a data line, for the matcher's quick check
-/// (see [`crate::matcher::quick_miss_tsv`]): `None` when the line is
-/// short of fields or has an escape, which only the full parse handles.
-pub(crate) struct Quick<'a> {
-    pub orig_h: Option<&'a str>,
-    pub resp_h: Option<&'a str>,
-    pub query: Option<&'a str>,
-    pub answers: Option<&'a str>,
-    pub host: Option<&'a str>,
-    pub uri: Option<&'a str>,
-    pub server_name: Option<&'a str>,
-}
-
 impl TsvHeader {
     /// The one-byte set separator, when it is one byte.
     pub fn set_separator_byte(&self) -> Option<u8> {
@@ -245,41 +237,6 @@ impl TsvHeader {
             _ => None,
         }
     }
-}
-
-pub(crate) fn quick_fields<'a>(h: &TsvHeader, line: &'a str) -> Option<Quick<'a>> {
-    let line = line.strip_suffix('\r').unwrap_or(line);
-    // Blank lines (skipped, not records), lines that start otherwise than
-    // with visible ASCII, and escapes are left to the full parse.
-    if h.width == 0
-        || line
-            .as_bytes()
-            .first()
-            .is_none_or(|c| !c.is_ascii_graphic())
-        || memchr::memchr(b'\\', line.as_bytes()).is_some()
-    {
-        return None;
-    }
-    let mut slots: Slots<'a> = [None; 8];
-    let n = split_fields(line.as_bytes(), h.separator, h.width, |n, start, end| {
-        let role = h.roles[n];
-        if role != NONE {
-            slots[usize::from(role)] = Some(&line[start..end]);
-        }
-    });
-    if n < h.width {
-        return None;
-    }
-    let get = |slot: usize| -> Option<&'a str> { slots[slot].and_then(|v| h.set(v)) };
-    Some(Quick {
-        orig_h: get(ORIG_H),
-        resp_h: get(RESP_H),
-        query: get(QUERY),
-        answers: get(ANSWERS),
-        host: get(HOST),
-        uri: get(URI),
-        server_name: get(SERVER_NAME),
-    })
 }
 
 /// Reads one data line; `Ok(true)` for a record. Only the columns of
