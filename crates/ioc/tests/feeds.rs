@@ -314,3 +314,68 @@ fn eval_4_1_2_3_misp_rest_response_with_several_events() {
     );
     assert_eq!(find(&set, "192.0.2.0/28").description, "Second");
 }
+
+#[test]
+fn eval_4_1_2_3_a_long_list_keeps_its_order_lines_and_rejections() {
+    // More than one block of text, read in parallel halves: every value,
+    // rejection and line number must come out as a line-by-line reading
+    // gives them.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("long.txt");
+    let mut text = String::from("# a long list\r\n");
+    let mut want = Vec::new();
+    let mut bad_lines = Vec::new();
+    for i in 0..400_000u32 {
+        let line = i as usize + 2;
+        match i % 997 {
+            0 => {
+                text.push_str(&format!("bad value {i}\n"));
+                bad_lines.push(line);
+            }
+            1 => text.push_str("\n"),
+            2 => {
+                text.push_str(&format!(
+                    "127.0.0.1 localhost host-{i}.example # hosts line\r\n"
+                ));
+                want.push(format!("host-{i}.example"));
+            }
+            _ if i % 3 == 0 => {
+                let v = format!(
+                    "{}.{}.{}.{}",
+                    1 + i % 200,
+                    i >> 16 & 255,
+                    i >> 8 & 255,
+                    i & 255
+                );
+                text.push_str(&format!("{v}\n"));
+                want.push(v);
+            }
+            _ => {
+                text.push_str(&format!("Name-{i}.Example.\n"));
+                want.push(format!("name-{i}.example"));
+            }
+        }
+    }
+    assert!(text.len() > 5 << 20, "{}", text.len());
+    std::fs::write(&path, &text).unwrap();
+    let set = zilv_ioc::load_indicators(&[path.clone()], None, now()).unwrap();
+    let got: Vec<String> = set.indicators().into_iter().map(|i| i.value).collect();
+    assert_eq!(got.len(), want.len());
+    assert!(got == want, "the values or their order differ");
+    let r = set.report();
+    assert_eq!(r.rejected as usize, bad_lines.len());
+    assert_eq!(r.ignored as usize, 400_000 / 997 + 1);
+    for (reason, line) in r.rejections.iter().zip(&bad_lines) {
+        assert!(
+            reason.contains(&format!("long.txt:{line}: ")),
+            "{reason} (line {line})"
+        );
+    }
+    // The origin of a value late in the file names its line.
+    let last = set.indicators().into_iter().last().unwrap();
+    assert!(
+        last.origin.ends_with(&format!("long.txt:{}", 400_001)),
+        "{}",
+        last.origin
+    );
+}

@@ -192,20 +192,23 @@ impl Feed<'_> {
     /// `None`), or rejects it with the reason.
     pub fn push(&mut self, raw: &str, kind: Option<Kind>, meta: &Meta, line: u64) {
         match normal(raw, kind) {
-            Ok((kind, value)) => {
-                let file = self.b.current_file();
-                self.b.add_value(
-                    kind,
-                    &value,
-                    meta.source.as_deref().unwrap_or(&self.source),
-                    &meta.description,
-                    (meta.valid_from, meta.valid_until),
-                    (file, u32::try_from(line).unwrap_or(u32::MAX)),
-                    None,
-                );
-            }
+            Ok((kind, value)) => self.add(kind, &value, meta, line),
             Err(reason) => self.reject(line, &reason),
         }
+    }
+
+    /// Adds a value already in normal form.
+    pub fn add(&mut self, kind: Kind, value: &str, meta: &Meta, line: u64) {
+        let file = self.b.current_file();
+        self.b.add_value(
+            kind,
+            value,
+            meta.source.as_deref().unwrap_or(&self.source),
+            &meta.description,
+            (meta.valid_from, meta.valid_until),
+            (file, u32::try_from(line).unwrap_or(u32::MAX)),
+            None,
+        );
     }
 }
 
@@ -220,8 +223,10 @@ pub(crate) fn normal(raw: &str, kind: Option<Kind>) -> Result<(Kind, String), St
     }
     let kind = match kind {
         Some(k) => k,
-        None if raw.contains("://") => Kind::Url,
-        None if raw.contains('/') && looks_like_range(raw) => Kind::Cidr,
+        None if has_scheme(raw) => Kind::Url,
+        None if memchr::memchr(b'/', raw.as_bytes()).is_some() && looks_like_range(raw) => {
+            Kind::Cidr
+        }
         None => match normalize::ip(raw) {
             Some(std::net::IpAddr::V4(_)) => Kind::Ipv4,
             Some(std::net::IpAddr::V6(_)) => Kind::Ipv6,
@@ -238,7 +243,7 @@ pub(crate) fn normal(raw: &str, kind: Option<Kind>) -> Result<(Kind, String), St
             d
         }
         Kind::Ipv4 | Kind::Ipv6 => match normalize::ip(raw) {
-            Some(a) if a.is_ipv4() == (kind == Kind::Ipv4) => a.to_string(),
+            Some(a) if a.is_ipv4() == (kind == Kind::Ipv4) => normalize::addr_text(a),
             _ => {
                 return Err(format!(
                     "{raw:?} is not an {} address",
@@ -261,6 +266,11 @@ pub(crate) fn normal(raw: &str, kind: Option<Kind>) -> Result<(Kind, String), St
         Kind::Url => normalize::url(raw)?,
     };
     Ok((kind, value))
+}
+
+/// True when `raw` has `://`.
+fn has_scheme(raw: &str) -> bool {
+    memchr::memchr_iter(b':', raw.as_bytes()).any(|i| raw.as_bytes()[i + 1..].starts_with(b"//"))
 }
 
 /// True when the part before `/` is made of digits and dots, or has a
