@@ -332,7 +332,7 @@ fn eval_4_1_2_3_a_long_list_keeps_its_order_lines_and_rejections() {
                 text.push_str(&format!("bad value {i}\n"));
                 bad_lines.push(line);
             }
-            1 => text.push_str("\n"),
+            1 => text.push('\n'),
             2 => {
                 text.push_str(&format!(
                     "127.0.0.1 localhost host-{i}.example # hosts line\r\n"
@@ -358,7 +358,7 @@ fn eval_4_1_2_3_a_long_list_keeps_its_order_lines_and_rejections() {
     }
     assert!(text.len() > 5 << 20, "{}", text.len());
     std::fs::write(&path, &text).unwrap();
-    let set = zilv_ioc::load_indicators(&[path.clone()], None, now()).unwrap();
+    let set = zilv_ioc::load_indicators(std::slice::from_ref(&path), None, now()).unwrap();
     let got: Vec<String> = set.indicators().into_iter().map(|i| i.value).collect();
     assert_eq!(got.len(), want.len());
     assert!(got == want, "the values or their order differ");
