@@ -175,7 +175,10 @@ fn count_lines(data: &[u8]) -> u64 {
 fn header_start(format: &LogFormat, ctx: &Context, data: &[u8]) -> Option<usize> {
     match format {
         LogFormat::ZeekTsv if data.first() == Some(&b'#') => Some(0),
-        LogFormat::ZeekTsv => memchr::memmem::find(data, b"\n#").map(|i| i + 1),
+        // `#` is rare in data lines, line ends are not: look for the `#`.
+        LogFormat::ZeekTsv => {
+            memchr::memchr_iter(b'#', data).find(|&i| i > 0 && data[i - 1] == b'\n')
+        }
         LogFormat::Csv(_) if matches!(ctx, Context::None) => Some(0),
         _ => None,
     }

@@ -91,6 +91,10 @@ pub struct IndicatorSet {
     /// Some domain indicator is a single label (feeds refuse them, but
     /// [`Builder::add`] takes what it is given).
     single_label: bool,
+    /// One bit per hash of the last two labels of a domain indicator (the
+    /// whole of it when it has two): a name whose last two labels miss
+    /// here matches no domain indicator, whatever its other labels.
+    last_two: Vec<u64>,
     v4: PrefixTable<u32>,
     v6: PrefixTable<u128>,
     urls: NameIndex,
@@ -226,11 +230,26 @@ impl IndicatorSet {
         // The last label alone is looked up only when some indicator is a
         // single label, as in `match_domain`.
         let mut probe = self.single_label;
+        let (mut parts, mut hit) = (0, false);
         name_hash::suffixes(b, |start, h| {
-            let hit = probe && self.domain_equal(h, &b[start..]);
+            if probe && self.domain_equal(h, &b[start..]) {
+                hit = true;
+                return true;
+            }
             probe = true;
-            hit
-        })
+            parts += 1;
+            // No indicator ends with the last two labels: none equals a
+            // longer part either.
+            parts == 2 && start > 0 && !self.single_label && !self.ends_known(h)
+        });
+        hit
+    }
+
+    /// True when some domain indicator may end with the two labels of
+    /// hash `h`.
+    fn ends_known(&self, h: u64) -> bool {
+        let bit = (mix(h) >> ENDS_SHIFT) as usize;
+        self.last_two.get(bit / 64).is_some_and(|w| w & (1 << (bit % 64)) != 0)
     }
 
     /// True when no address or range indicator covers the IPv4 address
@@ -286,6 +305,9 @@ impl IndicatorSet {
         !self.urls.is_empty()
     }
 }
+
+/// The filter of last two labels (`IndicatorSet::last_two`) has `2^(64 - ENDS_SHIFT)` bits (1 MiB).
+const ENDS_SHIFT: u32 = 41;
 
 /// Indicator ids by the hash of their value, in open addressing: one
 /// 64-bit slot per entry (a 32-bit tag of the hash and the id), the first
@@ -557,8 +579,18 @@ impl Builder {
                 }
             }
         }
-        if kind == Kind::Domain && !value.contains('.') {
-            self.set.single_label = true;
+        if kind == Kind::Domain {
+            if !value.contains('.') {
+                self.set.single_label = true;
+            }
+            let b = value.as_bytes();
+            let end = memchr::memrchr_iter(b'.', b).nth(1).map_or(0, |i| i + 1);
+            let bit = (mix(name_hash::hash(&b[end..])) >> ENDS_SHIFT) as usize;
+            let ends = &mut self.set.last_two;
+            if ends.is_empty() {
+                ends.resize(1 << (64 - ENDS_SHIFT - 6), 0);
+            }
+            ends[bit / 64] |= 1 << (bit % 64);
         }
         let meta = self.meta(source, description, valid_from, valid_until);
         let set = &mut self.set;

@@ -5,8 +5,10 @@
 //! Only plain lines are settled: visible ASCII from the first byte, no
 //! escape, no `--` (punycode labels are mapped by the full parse), no
 //! carriage return at the end, enough fields, addresses that parse and
-//! miss, names that miss. Everything else goes to the full
-//! parse, so that this shortcut never changes a result.
+//! miss, names that miss. Everything else goes to the full parse, so that
+//! this shortcut never changes a result.
+use std::net::IpAddr;
+
 use wide::u8x16;
 
 use crate::logs::zeek_tsv::{ANSWERS, HOST, ORIG_H, QUERY, RESP_H, SERVER_NAME, URI};
@@ -142,6 +144,10 @@ pub(crate) fn settle_misses(
     settled
 }
 
+/// Entries of the cache of recent address texts.
+const SEEN_BITS: u32 = 10;
+const SEEN: usize = 1 << SEEN_BITS;
+
 /// Most columns a log may have for the quick check (wider logs are parsed
 /// in full).
 const MAX_FIELDS: usize = 64;
@@ -197,9 +203,9 @@ struct Check<'s> {
     set_sep: Option<u8>,
     /// The slots read that the quick check looks at, with their columns.
     read: Vec<(usize, usize)>,
-    /// The last text of the two address columns and whether it missed:
-    /// logs repeat their resolvers and clients line after line.
-    last: [(u128, bool); 2],
+    /// Recent address texts and whether they missed, by a hash of the
+    /// text: logs repeat their resolvers, clients and answers.
+    seen: Vec<(u128, bool)>,
 }
 
 impl<'s> Check<'s> {
@@ -218,8 +224,8 @@ impl<'s> Check<'s> {
             h,
             set_sep: h.set_separator_byte(),
             read,
-            // No text of 1 to 15 bytes is all zeros with a zero length.
-            last: [(0, false); 2],
+            // No key of a text of 1 to 15 bytes is 0 (its length is in it).
+            seen: vec![(0, false); SEEN],
         }
     }
 
@@ -235,8 +241,7 @@ impl<'s> Check<'s> {
                 continue;
             }
             let miss = match slot {
-                ORIG_H => self.addr_column_misses(0, data, (a, b)),
-                RESP_H => self.addr_column_misses(1, data, (a, b)),
+                ORIG_H | RESP_H => self.addr_miss(data, a, b) == Some(true),
                 ANSWERS => self.answers_miss(data, a, b),
                 HOST => {
                     host = Some(v);
@@ -267,7 +272,7 @@ impl<'s> Check<'s> {
     }
 
     /// True when every entry of the answers column `data[a..b]` misses.
-    fn answers_miss(&self, data: &[u8], a: usize, b: usize) -> bool {
+    fn answers_miss(&mut self, data: &[u8], a: usize, b: usize) -> bool {
         let Some(sep) = self.set_sep else {
             return false;
         };
@@ -290,39 +295,45 @@ impl<'s> Check<'s> {
 
     /// Whether the address `data[a..b]` reads as (exactly as the full
     /// parse reads it) matches nothing; `None` when it is no address.
-    fn addr_miss(&self, data: &[u8], a: usize, b: usize) -> Option<bool> {
-        let bits = match data[a..].first_chunk::<16>() {
-            Some(w) => v4_window(w, b - a),
-            None => dotted_quad(&data[a..b]).map(u32::from),
+    fn addr_miss(&mut self, data: &[u8], a: usize, b: usize) -> Option<bool> {
+        let Some(w) = data[a..].first_chunk::<16>() else {
+            return self.addr_miss_text(&data[a..b]);
         };
-        if let Some(v4) = bits {
-            return Some(self.set.v4_misses(v4));
+        let n = b - a;
+        if n >= 16 {
+            return self.addr_miss_text(&data[a..b]);
         }
-        let addr = std::str::from_utf8(&data[a..b]).ok().and_then(fast_ip)?;
-        Some(self.set.match_addr(addr).is_empty())
-    }
-
-    /// An address column (`which` of the two): it parses and matches
-    /// nothing (a column that does not parse is for the full parse to
-    /// refuse).
-    fn addr_column_misses(&mut self, which: usize, data: &[u8], (a, b): (usize, usize)) -> bool {
-        let key = match data[a..].first_chunk::<16>() {
-            Some(w) if b - a < 16 => {
-                let keep = (1u128 << (8 * (b - a))) - 1;
-                Some((u128::from_le_bytes(*w) & keep) | ((b - a) as u128) << 120)
-            }
-            _ => None,
-        };
-        if let Some(k) = key {
-            if self.last[which].0 == k {
-                return self.last[which].1;
+        // The text and its length (in the top byte, which the text leaves
+        // clear) as the key of the cache of recent answers.
+        let key = (u128::from_le_bytes(*w) & ((1u128 << (8 * n)) - 1)) | ((n as u128) << 120);
+        let slot = (((key as u64) ^ ((key >> 64) as u64)).wrapping_mul(0x9e37_79b9_7f4a_7c15)
+            >> (64 - SEEN_BITS)) as usize;
+        if let Some((k, miss)) = self.seen.get(slot) {
+            if *k == key {
+                return Some(*miss);
             }
         }
-        let miss = self.addr_miss(data, a, b) == Some(true);
-        if let Some(k) = key {
-            self.last[which] = (k, miss);
+        let miss = match v4_window(w, n) {
+            Some(v4) => Some(self.set.v4_misses(v4)),
+            // Without a colon only the dotted form is an address (as in
+            // `fast_ip`), and that was just refused: a name.
+            None if !w[..n].contains(&b':') => None,
+            None => self.addr_miss_text(&data[a..b]),
+        };
+        // Only addresses are kept (names go on to the name lookup).
+        if let (Some(m), Some(s)) = (miss, self.seen.get_mut(slot)) {
+            *s = (key, m);
         }
         miss
+    }
+
+    /// [`Self::addr_miss`] for any text.
+    fn addr_miss_text(&self, v: &[u8]) -> Option<bool> {
+        let a = match dotted_quad(v) {
+            Some(v4) => IpAddr::V4(v4),
+            None => std::str::from_utf8(v).ok().and_then(fast_ip)?,
+        };
+        Some(self.set.match_addr(a).is_empty())
     }
 
     fn name_misses(&self, v: &[u8]) -> bool {
