@@ -249,7 +249,9 @@ impl IndicatorSet {
     /// hash `h`.
     fn ends_known(&self, h: u64) -> bool {
         let bit = (mix(h) >> ENDS_SHIFT) as usize;
-        self.last_two.get(bit / 64).is_some_and(|w| w & (1 << (bit % 64)) != 0)
+        self.last_two
+            .get(bit / 64)
+            .is_some_and(|w| w & (1 << (bit % 64)) != 0)
     }
 
     /// True when no address or range indicator covers the IPv4 address

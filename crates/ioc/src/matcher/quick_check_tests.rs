@@ -174,3 +174,72 @@ fn eval_4_1_2_3_quick_check_agrees_with_the_full_parse_on_the_sample_and_mutatio
     check(&indicators(lines, false), h.clone(), lines);
     check(&indicators(lines, true), h, lines);
 }
+
+/// The fixture logs of other kinds and headers (conn, http with host and
+/// URI, a `|` separator with its own markers), with indicators made from
+/// their values and random edits of every line: whatever the quick check
+/// settles, the full parse finds nothing in.
+#[test]
+fn eval_4_1_2_3_quick_check_agrees_on_other_logs_and_headers() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/logs");
+    let mut settled = 0;
+    for name in ["conn.log", "http.log", "dns-pipe.log", "dns.log"] {
+        let text = std::fs::read_to_string(format!("{dir}/{name}")).unwrap();
+        let mut h = TsvHeader::default();
+        let mut lines = Vec::new();
+        for l in text.lines() {
+            if l.starts_with('#') {
+                h.directive(l).unwrap();
+            } else {
+                lines.push(l.to_string());
+            }
+        }
+        for with_urls in [false, true] {
+            // Indicators from every other line's values (addresses, names,
+            // their parents), and a URL now and then.
+            let mut b = Builder::new(chrono::Utc::now());
+            for l in lines.iter().step_by(2) {
+                for v in l.split(|c| c == char::from(h.separator) || c == ',' || c == ';') {
+                    let v = v.trim_end_matches('.').to_ascii_lowercase();
+                    if let Some(a) = crate::normalize::fast_ip(&v) {
+                        let kind = if a.is_ipv4() { Kind::Ipv4 } else { Kind::Ipv6 };
+                        b.add(ind(kind, &crate::normalize::addr_text(a)));
+                    } else if v.matches('.').count() >= 2 && crate::normalize::domain(&v).is_ok() {
+                        let parent = v.split_once('.').map_or(v.as_str(), |(_, p)| p);
+                        b.add(ind(Kind::Domain, parent));
+                    }
+                }
+            }
+            if with_urls {
+                b.add(ind(Kind::Url, "c2.example/gate.php"));
+            }
+            let set = b.build();
+            let ctx = Context::Tsv(Arc::new(h.clone()));
+            let mut x = 0x1234_5678_9abc_def1u64;
+            let mut matched = Vec::new();
+            for l in &lines {
+                let mut variants = vec![l.clone()];
+                variants.extend((0..40).map(|_| mutate(l, &mut x)));
+                for v in &variants {
+                    if !quick_miss_tsv(&set, &h, v) {
+                        continue;
+                    }
+                    settled += 1;
+                    let mut rec = Record::default();
+                    let outcome =
+                        parse_line(&LogFormat::ZeekTsv, &ctx, v, &mut rec, set.has_urls());
+                    assert!(
+                        matches!(outcome, Outcome::Record),
+                        "{name}: settled a line the parser reads otherwise: {v:?}"
+                    );
+                    match_record(&set, &rec, &mut matched);
+                    assert!(
+                        matched.is_empty(),
+                        "{name}: settled a line that hits: {v:?}"
+                    );
+                }
+            }
+        }
+    }
+    assert!(settled > 40, "{settled}");
+}
