@@ -257,7 +257,7 @@ impl IndicatorSet {
     /// True when no address or range indicator covers the IPv4 address
     /// `a`.
     pub(crate) fn v4_misses(&self, a: u32) -> bool {
-        self.v4.lookup(a).is_empty()
+        self.v4.filter_misses(a) || self.v4.lookup(a).is_empty()
     }
 
     /// True when a domain indicator of hash `h` equals `part`.
@@ -789,6 +789,16 @@ impl<T: Bits> PrefixTable<T> {
             .get(usize::from(len))
             .and_then(|m| m.get(&net.mask(len)))
             .map_or(&[], Vec::as_slice)
+    }
+
+    /// True when the block filter alone shows that nothing covers `a`.
+    fn filter_misses(&self, a: T) -> bool {
+        let b = fold(a.block());
+        !self.unfiltered
+            && self
+                .filter
+                .get((b / 64) as usize)
+                .is_none_or(|w| w & (1 << (b % 64)) == 0)
     }
 
     fn lookup(&self, a: T) -> &[IndicatorId] {
