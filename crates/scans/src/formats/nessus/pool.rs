@@ -1,0 +1,226 @@
+//! Worker threads that parse whole report hosts, and the hand-over of their
+//! findings in the order of the report.
+//!
+//! The reading thread finds where each host directly under `<Report>` ends
+//! ([`split`]), gives its bytes to a worker and takes the next; a worker
+//! parses the host as the reading thread would (same tokenizer and rules,
+//! from the same place in the input, so errors name the same line and
+//! column) and sends back its findings, completed. The reading thread hands
+//! them on host by host, in order. At most [`IN_FLIGHT`] hosts wait, so
+//! memory stays bounded by a few hosts.
+
+use std::collections::VecDeque;
+use std::sync::mpsc::{self, Receiver, SyncSender};
+use std::sync::{Arc, Mutex};
+use std::thread::Scope;
+
+use super::split::{self, Scan};
+use super::{walk, Host, Part, Walk, HOST_PARENTS};
+use crate::error::ParseError;
+use crate::lines::Position;
+use crate::sink::{Emit, Kept};
+use crate::xml::Xml;
+
+/// Most hosts read ahead of the one whose findings are handed on next.
+const IN_FLIGHT: usize = 8;
+/// Bytes looked at first for a host's end (most hosts are smaller).
+const FIRST_LOOK: usize = 1024 * 1024;
+
+/// How many workers to use: one per core when there is more than one.
+pub(crate) fn workers() -> usize {
+    match std::thread::available_parallelism().map(usize::from) {
+        Ok(n) if n > 1 => n,
+        _ => 0,
+    }
+}
+
+/// One host to parse: its bytes and where they begin in the input.
+struct Job {
+    bytes: Vec<u8>,
+    at: Position,
+    reply: SyncSender<Done>,
+}
+
+/// What a worker made of a host.
+struct Done {
+    findings: Vec<(crate::finding::Finding, u64)>,
+    /// The host as its end left it (items after it, outside any host, are
+    /// still of it).
+    host: Host,
+    error: Option<ParseError>,
+    /// The host's bytes and where they begin, to place a stop in them.
+    bytes: Vec<u8>,
+    at: Position,
+}
+
+/// The workers of one parse, started when the first host is found.
+pub(crate) struct Pool<'scope, 'env> {
+    scope: &'scope Scope<'scope, 'env>,
+    input: &'env str,
+    workers: usize,
+    jobs: Option<SyncSender<Job>>,
+    waiting: VecDeque<Receiver<Done>>,
+    /// Hosts whose findings were handed on.
+    pub(crate) hosts: usize,
+}
+
+impl<'scope, 'env> Pool<'scope, 'env> {
+    pub(crate) fn new(
+        scope: &'scope Scope<'scope, 'env>,
+        input: &'env str,
+        workers: usize,
+    ) -> Self {
+        Pool {
+            scope,
+            input,
+            workers,
+            jobs: None,
+            waiting: VecDeque::new(),
+            hosts: 0,
+        }
+    }
+
+    /// The queue of jobs, the workers started on first use.
+    fn jobs(&mut self) -> Option<&SyncSender<Job>> {
+        if self.jobs.is_none() {
+            let (tx, rx) = mpsc::sync_channel::<Job>(self.workers);
+            let rx = Arc::new(Mutex::new(rx));
+            for _ in 0..self.workers {
+                let rx = Arc::clone(&rx);
+                let input = self.input;
+                self.scope.spawn(move || loop {
+                    let job = match rx.lock() {
+                        Ok(rx) => rx.recv(),
+                        Err(_) => return,
+                    };
+                    let Ok(job) = job else { return };
+                    let reply = job.reply.clone();
+                    // The reader may have stopped waiting (an error before).
+                    let _ = reply.send(parse_host(input, job));
+                });
+            }
+            self.jobs = Some(tx);
+        }
+        self.jobs.as_ref()
+    }
+
+    /// Hands the report hosts that follow (directly under `<Report>`, where
+    /// `xml` is) to the workers, and their findings on to `out` in order,
+    /// until something else follows. Returns the last host read, if any.
+    pub(crate) fn run<E: Emit>(
+        &mut self,
+        xml: &mut Xml<'_, '_>,
+        out: &mut E,
+    ) -> Result<Option<Host>, ParseError> {
+        let mut last = None;
+        loop {
+            let Some(len) = next_host(xml)? else { break };
+            let at = xml.consumed();
+            let bytes = match xml.lines().map(|l| l.ahead(len)) {
+                Some(Ok(b)) => b.get(..len).unwrap_or_default().to_vec(),
+                Some(Err(e)) => return Err(xml.io_error(e)),
+                None => break,
+            };
+            xml.skip(len);
+            let (reply, done) = mpsc::sync_channel(1);
+            let Some(jobs) = self.jobs() else { break };
+            if jobs.send(Job { bytes, at, reply }).is_err() {
+                return Err(xml.malformed("a worker thread of the parse has stopped"));
+            }
+            self.waiting.push_back(done);
+            while let Some(front) = self.waiting.front() {
+                let done = if self.waiting.len() > IN_FLIGHT {
+                    front.recv().ok()
+                } else {
+                    match front.try_recv() {
+                        Ok(d) => Some(d),
+                        Err(mpsc::TryRecvError::Empty) => break,
+                        Err(mpsc::TryRecvError::Disconnected) => None,
+                    }
+                };
+                self.waiting.pop_front();
+                last = Some(hand_on(done, out, xml)?);
+                self.hosts += 1;
+            }
+        }
+        while let Some(front) = self.waiting.pop_front() {
+            last = Some(hand_on(front.recv().ok(), out, xml)?);
+            self.hosts += 1;
+        }
+        Ok(last)
+    }
+}
+
+/// The length of the report host that comes next (after white space, which
+/// is skipped), if one does that a worker may parse.
+fn next_host(xml: &mut Xml<'_, '_>) -> Result<Option<usize>, ParseError> {
+    let space = match xml.lines().map(|l| l.ahead(b"<ReportHost>".len() + 64)) {
+        Some(Ok(b)) => split::host_ahead(b),
+        Some(Err(e)) => return Err(xml.io_error(e)),
+        None => None,
+    };
+    let Some(space) = space else {
+        return Ok(None);
+    };
+    xml.skip(space);
+    // First what is at hand, then more as needed.
+    let mut want = 0;
+    loop {
+        let bytes = match xml.lines().map(|l| l.ahead(want)) {
+            Some(Ok(b)) => b,
+            Some(Err(e)) => return Err(xml.io_error(e)),
+            None => return Ok(None),
+        };
+        let eof = bytes.len() < want;
+        match split::host(bytes, eof) {
+            Scan::Host(len) => return Ok(Some(len)),
+            Scan::No => return Ok(None),
+            Scan::More => want = (bytes.len() * 2).max(FIRST_LOOK),
+        }
+    }
+}
+
+/// Hands on the findings of one host; the host, or the error it ends with.
+fn hand_on<E: Emit>(
+    done: Option<Done>,
+    out: &mut E,
+    xml: &Xml<'_, '_>,
+) -> Result<Host, ParseError> {
+    let Some(done) = done else {
+        return Err(xml.malformed("a worker thread of the parse has stopped"));
+    };
+    for (f, at) in done.findings {
+        if out.deliver(f).is_err() {
+            return Err(out.stop_error(done.at.locate_in(&done.bytes, at)));
+        }
+    }
+    match done.error {
+        Some(e) => Err(e),
+        None => Ok(done.host),
+    }
+}
+
+/// Parses one report host as the reading thread would.
+fn parse_host(input: &str, job: Job) -> Done {
+    let at = job.at;
+    let mut w = Walk::default();
+    let mut kept = Kept::default();
+    let error = {
+        let mut xml = Xml::of_bytes(input, &job.bytes, at);
+        xml.assume_open(&HOST_PARENTS);
+        match walk(&mut xml, &mut kept, &mut w, Part::Host) {
+            Err(e) => Some(xml.relocate(e)),
+            Ok(()) if xml.consumed().offset != at.offset + job.bytes.len() as u64 => {
+                Some(xml.malformed("a report host was not read to its end"))
+            }
+            Ok(()) => None,
+        }
+    };
+    Done {
+        findings: kept.findings,
+        host: w.host,
+        error,
+        bytes: job.bytes,
+        at,
+    }
+}
