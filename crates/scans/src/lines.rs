@@ -122,6 +122,20 @@ impl<'r> Lines<'r> {
         Ok(self.buf.get(self.pos..self.filled).unwrap_or_default())
     }
 
+    /// Puts `bytes` back before the unconsumed bytes; they begin at `at`.
+    pub(crate) fn unread(&mut self, mut bytes: Vec<u8>, at: Position) {
+        bytes.extend_from_slice(self.buf.get(self.pos..self.filled).unwrap_or_default());
+        self.filled = bytes.len();
+        self.pos = 0;
+        if bytes.len() < BUF_LEN {
+            bytes.resize(BUF_LEN, 0);
+        }
+        self.buf = bytes;
+        self.consumed = at.offset;
+        self.lines = at.lines;
+        self.last_newline = at.last_newline;
+    }
+
     /// An event begins at the current position.
     pub(crate) fn mark(&mut self) {
         self.mark_lines = self.lines;

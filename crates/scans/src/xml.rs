@@ -226,6 +226,14 @@ impl<'r, 's> Xml<'r, 's> {
         }
     }
 
+    /// Puts back `bytes` taken past the tokenizer, which began at `at`.
+    pub(crate) fn unskip(&mut self, bytes: Vec<u8>, at: Position) {
+        if let Source::Stream(r) = &mut self.source {
+            self.skipped -= bytes.len() as u64;
+            r.get_mut().unread(bytes, at);
+        }
+    }
+
     /// Takes the next `n` bytes of a stream past the tokenizer, which must
     /// be between events (they are whole elements, or white space before one).
     pub(crate) fn skip(&mut self, n: usize) {

@@ -8,7 +8,7 @@ use crate::clause;
 use crate::error::{Location, ParseError};
 use crate::finding::{Finding, Kind};
 use crate::severity;
-use crate::text::{cwe_number, non_empty, push_cve, references};
+use crate::text::{cwe_number, non_empty_owned, push_cve, references};
 
 /// Most text kept from one report item.
 const MAX_ITEM_TEXT: usize = 64 * 1024 * 1024;
@@ -233,7 +233,7 @@ impl Item {
             &self.plugin_id,
             clause::VULNERABILITY_SCAN,
         );
-        let from_attr = self.plugin_name.as_deref().and_then(non_empty);
+        let from_attr = self.plugin_name.take().and_then(non_empty_owned);
         let from_child = self.text_of(Field::PluginName);
         f.title = from_attr
             .or(from_child)
@@ -265,7 +265,7 @@ impl Item {
             .as_deref()
             .and_then(|p| p.trim().parse().ok())
             .filter(|p| *p != 0);
-        f.protocol = self.protocol.as_deref().and_then(non_empty);
+        f.protocol = self.protocol.take().and_then(non_empty_owned);
         f
     }
 }

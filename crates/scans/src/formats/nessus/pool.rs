@@ -1,13 +1,16 @@
 //! Worker threads that parse whole report hosts, and the hand-over of their
 //! findings in the order of the report.
 //!
-//! The reading thread finds where each host directly under `<Report>` ends
-//! ([`split`]), gives its bytes to a worker and takes the next; a worker
-//! parses the host as the reading thread would (same tokenizer and rules,
-//! from the same place in the input, so errors name the same line and
-//! column) and sends back its findings, completed. The reading thread hands
-//! them on host by host, in order. At most [`IN_FLIGHT`] hosts wait, so
-//! memory stays bounded by a few hosts.
+//! The reading thread finds where each host directly under `<Report>`
+//! probably ends ([`split`]), gives its bytes to a worker and takes the
+//! next; a worker parses the host as the reading thread would (same
+//! tokenizer and rules, from the same place in the input, so errors name
+//! the same line and column) and sends back its findings, completed. The
+//! reading thread hands them on host by host, in order. A host that did not
+//! end exactly where it was cut, or that a worker found an error in, is put
+//! back into the input with the hosts after it, unread, and read in order
+//! (so every error is met by the reading thread, as without workers). At most [`IN_FLIGHT`] hosts wait,
+//! so memory stays bounded by a few hosts.
 
 use std::collections::VecDeque;
 use std::sync::mpsc::{self, Receiver, SyncSender};
@@ -24,7 +27,7 @@ use crate::xml::Xml;
 /// Most hosts read ahead of the one whose findings are handed on next.
 const IN_FLIGHT: usize = 8;
 /// Bytes looked at first for a host's end (most hosts are smaller).
-const FIRST_LOOK: usize = 1024 * 1024;
+const FIRST_LOOK: usize = 4 * 1024 * 1024;
 
 /// How many workers to use: one per core when there is more than one.
 pub(crate) fn workers() -> usize {
@@ -47,7 +50,9 @@ struct Done {
     /// The host as its end left it (items after it, outside any host, are
     /// still of it).
     host: Host,
-    error: Option<ParseError>,
+    /// Whether the bytes were the host and its end, read without error:
+    /// otherwise they are read again in order.
+    whole: bool,
     /// The host's bytes and where they begin, to place a stop in them.
     bytes: Vec<u8>,
     at: Position,
@@ -113,8 +118,7 @@ impl<'scope, 'env> Pool<'scope, 'env> {
         out: &mut E,
     ) -> Result<Option<Host>, ParseError> {
         let mut last = None;
-        loop {
-            let Some(len) = next_host(xml)? else { break };
+        while let Some(len) = next_host(xml)? {
             let at = xml.consumed();
             let bytes = match xml.lines().map(|l| l.ahead(len)) {
                 Some(Ok(b)) => b.get(..len).unwrap_or_default().to_vec(),
@@ -125,7 +129,7 @@ impl<'scope, 'env> Pool<'scope, 'env> {
             let (reply, done) = mpsc::sync_channel(1);
             let Some(jobs) = self.jobs() else { break };
             if jobs.send(Job { bytes, at, reply }).is_err() {
-                return Err(xml.malformed("a worker thread of the parse has stopped"));
+                return Err(stopped(xml));
             }
             self.waiting.push_back(done);
             while let Some(front) = self.waiting.front() {
@@ -139,20 +143,60 @@ impl<'scope, 'env> Pool<'scope, 'env> {
                     }
                 };
                 self.waiting.pop_front();
-                last = Some(hand_on(done, out, xml)?);
-                self.hosts += 1;
+                match self.hand_on(done, out, xml)? {
+                    Some(host) => last = Some(host),
+                    None => return Ok(last),
+                }
             }
         }
         while let Some(front) = self.waiting.pop_front() {
-            last = Some(hand_on(front.recv().ok(), out, xml)?);
-            self.hosts += 1;
+            match self.hand_on(front.recv().ok(), out, xml)? {
+                Some(host) => last = Some(host),
+                None => break,
+            }
         }
         Ok(last)
     }
+
+    /// Hands on the findings of one host; the host, or none if the worker
+    /// did not read it whole: then it and those after it are put back, to
+    /// be read in order.
+    fn hand_on<E: Emit>(
+        &mut self,
+        done: Option<Done>,
+        out: &mut E,
+        xml: &mut Xml<'_, '_>,
+    ) -> Result<Option<Host>, ParseError> {
+        let Some(done) = done else {
+            return Err(stopped(xml));
+        };
+        if !done.whole {
+            let mut bytes = done.bytes;
+            while let Some(next) = self.waiting.pop_front() {
+                let Ok(next) = next.recv() else {
+                    return Err(stopped(xml));
+                };
+                bytes.extend_from_slice(&next.bytes);
+            }
+            xml.unskip(bytes, done.at);
+            return Ok(None);
+        }
+        for (f, at) in done.findings {
+            if out.deliver(f).is_err() {
+                return Err(out.stop_error(done.at.locate_in(&done.bytes, at)));
+            }
+        }
+        self.hosts += 1;
+        Ok(Some(done.host))
+    }
 }
 
-/// The length of the report host that comes next (after white space, which
-/// is skipped), if one does that a worker may parse.
+fn stopped(xml: &Xml<'_, '_>) -> ParseError {
+    xml.malformed("a worker thread of the parse has stopped")
+}
+
+/// The length of the report host that comes next with the white space
+/// before it, if one does that a worker may parse.
 fn next_host(xml: &mut Xml<'_, '_>) -> Result<Option<usize>, ParseError> {
     let space = match xml.lines().map(|l| l.ahead(b"<ReportHost>".len() + 64)) {
         Some(Ok(b)) => split::host_ahead(b),
@@ -162,7 +206,6 @@ fn next_host(xml: &mut Xml<'_, '_>) -> Result<Option<usize>, ParseError> {
     let Some(space) = space else {
         return Ok(None);
     };
-    xml.skip(space);
     // First what is at hand, then more as needed.
     let mut want = 0;
     loop {
@@ -172,54 +215,32 @@ fn next_host(xml: &mut Xml<'_, '_>) -> Result<Option<usize>, ParseError> {
             None => return Ok(None),
         };
         let eof = bytes.len() < want;
-        match split::host(bytes, eof) {
-            Scan::Host(len) => return Ok(Some(len)),
+        match split::host(bytes.get(space..).unwrap_or_default(), eof) {
+            Scan::Host(len) => return Ok(Some(space + len)),
             Scan::No => return Ok(None),
             Scan::More => want = (bytes.len() * 2).max(FIRST_LOOK),
         }
     }
 }
 
-/// Hands on the findings of one host; the host, or the error it ends with.
-fn hand_on<E: Emit>(
-    done: Option<Done>,
-    out: &mut E,
-    xml: &Xml<'_, '_>,
-) -> Result<Host, ParseError> {
-    let Some(done) = done else {
-        return Err(xml.malformed("a worker thread of the parse has stopped"));
-    };
-    for (f, at) in done.findings {
-        if out.deliver(f).is_err() {
-            return Err(out.stop_error(done.at.locate_in(&done.bytes, at)));
-        }
-    }
-    match done.error {
-        Some(e) => Err(e),
-        None => Ok(done.host),
-    }
-}
-
 /// Parses one report host as the reading thread would.
 fn parse_host(input: &str, job: Job) -> Done {
     let at = job.at;
+    let end = at.offset + job.bytes.len() as u64;
     let mut w = Walk::default();
     let mut kept = Kept::default();
-    let error = {
+    let whole = {
         let mut xml = Xml::of_bytes(input, &job.bytes, at);
         xml.assume_open(&HOST_PARENTS);
-        match walk(&mut xml, &mut kept, &mut w, Part::Host) {
-            Err(e) => Some(xml.relocate(e)),
-            Ok(()) if xml.consumed().offset != at.offset + job.bytes.len() as u64 => {
-                Some(xml.malformed("a report host was not read to its end"))
-            }
-            Ok(()) => None,
-        }
+        // The cut was right if the host ended there. An error may come of
+        // a wrong cut: the host is then read again in order, and the
+        // reading thread meets the error itself, if it is one.
+        walk(&mut xml, &mut kept, &mut w, Part::Host).is_ok() && xml.consumed().offset == end
     };
     Done {
         findings: kept.findings,
         host: w.host,
-        error,
+        whole,
         bytes: job.bytes,
         at,
     }
