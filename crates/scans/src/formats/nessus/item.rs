@@ -130,20 +130,26 @@ impl Item {
         let mut item = Item::default();
         for a in e.attributes() {
             let a = a.map_err(|err| bad_attr(e, err, input, pos))?;
-            let slot = match a.key.local_name().as_ref() {
-                b"pluginID" => &mut item.plugin_id,
-                b"pluginName" => item.plugin_name.get_or_insert_with(String::new),
-                b"severity" => item.severity.get_or_insert_with(String::new),
-                b"port" => item.port.get_or_insert_with(String::new),
-                b"protocol" => item.protocol.get_or_insert_with(String::new),
-                _ => continue,
-            };
-            *slot = match a.unescape_value() {
+            item.attr(a.key.local_name().as_ref(), || match a.unescape_value() {
                 Ok(v) => v.into_owned(),
                 Err(_) => String::from_utf8_lossy(&a.value).into_owned(),
-            };
+            });
         }
         Ok(item)
+    }
+
+    /// An attribute of the item's start tag, by local name; `value` gives
+    /// its value, unescaped, if the item uses it.
+    pub(crate) fn attr(&mut self, name: &[u8], value: impl FnOnce() -> String) {
+        let slot = match name {
+            b"pluginID" => &mut self.plugin_id,
+            b"pluginName" => self.plugin_name.get_or_insert_with(String::new),
+            b"severity" => self.severity.get_or_insert_with(String::new),
+            b"port" => self.port.get_or_insert_with(String::new),
+            b"protocol" => self.protocol.get_or_insert_with(String::new),
+            _ => return,
+        };
+        *slot = value();
     }
 
     /// A child element `name` starts directly in the item.

@@ -15,6 +15,7 @@ use crate::sink::{Emit, Sink};
 use crate::text::non_empty;
 use crate::xml::Xml;
 
+mod fast;
 mod item;
 mod pool;
 mod split;
@@ -29,12 +30,13 @@ pub(crate) fn parse(r: &mut dyn BufRead, sink: &mut Sink<'_>) -> Result<(), Pars
 }
 
 /// [`parse`] with `workers` threads for report hosts (none: all on this
-/// one); the number of hosts the workers parsed.
+/// one); the number of hosts the workers parsed, and of those written
+/// plainly among them.
 pub(crate) fn parse_with(
     r: &mut dyn BufRead,
     sink: &mut Sink<'_>,
     workers: usize,
-) -> Result<usize, ParseError> {
+) -> Result<(usize, usize), ParseError> {
     let mut xml = Xml::new(sink.input, r);
     let input = sink.input;
     let result = std::thread::scope(|scope| {
@@ -46,7 +48,7 @@ pub(crate) fn parse_with(
             &mut Walk::default(),
             Part::Report(pool.as_mut()),
         )?;
-        Ok(pool.map_or(0, |p| p.hosts))
+        Ok(pool.map_or((0, 0), |p| (p.hosts, p.plain)))
     });
     result.map_err(|e| xml.relocate(e))
 }

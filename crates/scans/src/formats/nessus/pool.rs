@@ -17,6 +17,7 @@ use std::sync::mpsc::{self, Receiver, SyncSender};
 use std::sync::{Arc, Mutex};
 use std::thread::Scope;
 
+use super::fast;
 use super::split::{self, Scan};
 use super::{walk, Host, Part, Walk, HOST_PARENTS};
 use crate::error::ParseError;
@@ -31,6 +32,12 @@ const FIRST_LOOK: usize = 4 * 1024 * 1024;
 
 /// How many workers to use: one per core when there is more than one.
 pub(crate) fn workers() -> usize {
+    if let Some(n) = std::env::var("TMP_WORKERS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+    {
+        return n;
+    }
     match std::thread::available_parallelism().map(usize::from) {
         Ok(n) if n > 1 => n,
         _ => 0,
@@ -53,6 +60,8 @@ struct Done {
     /// Whether the bytes were the host and its end, read without error:
     /// otherwise they are read again in order.
     whole: bool,
+    /// Whether the host was written plainly ([`fast`]).
+    plain: bool,
     /// The host's bytes and where they begin, to place a stop in them.
     bytes: Vec<u8>,
     at: Position,
@@ -65,8 +74,10 @@ pub(crate) struct Pool<'scope, 'env> {
     workers: usize,
     jobs: Option<SyncSender<Job>>,
     waiting: VecDeque<Receiver<Done>>,
-    /// Hosts whose findings were handed on.
+    /// Hosts whose findings were handed on, and how many of them were
+    /// written plainly ([`fast`]).
     pub(crate) hosts: usize,
+    pub(crate) plain: usize,
 }
 
 impl<'scope, 'env> Pool<'scope, 'env> {
@@ -82,6 +93,7 @@ impl<'scope, 'env> Pool<'scope, 'env> {
             jobs: None,
             waiting: VecDeque::new(),
             hosts: 0,
+            plain: 0,
         }
     }
 
@@ -187,6 +199,7 @@ impl<'scope, 'env> Pool<'scope, 'env> {
             }
         }
         self.hosts += 1;
+        self.plain += usize::from(done.plain);
         Ok(Some(done.host))
     }
 }
@@ -229,6 +242,16 @@ fn parse_host(input: &str, job: Job) -> Done {
     let end = at.offset + job.bytes.len() as u64;
     let mut w = Walk::default();
     let mut kept = Kept::default();
+    if let Some((findings, host)) = fast::host(&job.bytes, at.offset) {
+        return Done {
+            findings,
+            host,
+            whole: true,
+            plain: true,
+            bytes: job.bytes,
+            at,
+        };
+    }
     let whole = {
         let mut xml = Xml::of_bytes(input, &job.bytes, at);
         xml.assume_open(&HOST_PARENTS);
@@ -241,6 +264,7 @@ fn parse_host(input: &str, job: Job) -> Done {
         findings: kept.findings,
         host: w.host,
         whole,
+        plain: false,
         bytes: job.bytes,
         at,
     }
