@@ -122,6 +122,18 @@ impl<'r> Lines<'r> {
         Ok(self.buf.get(self.pos..self.filled).unwrap_or_default())
     }
 
+    /// Consumes `n` bytes (at most those at hand) that hold no event, so
+    /// that no newline offset in them need be kept.
+    pub(crate) fn skip(&mut self, n: usize) {
+        let end = (self.pos + n).min(self.filled);
+        let chunk = self.buf.get(self.pos..end).unwrap_or_default();
+        let after = self.position().after(chunk);
+        self.consumed = after.offset;
+        self.lines = after.lines;
+        self.last_newline = after.last_newline;
+        self.pos = end;
+    }
+
     /// Puts `bytes` back before the unconsumed bytes; they begin at `at`.
     pub(crate) fn unread(&mut self, mut bytes: Vec<u8>, at: Position) {
         bytes.extend_from_slice(self.buf.get(self.pos..self.filled).unwrap_or_default());

@@ -238,7 +238,7 @@ impl<'r, 's> Xml<'r, 's> {
     /// be between events (they are whole elements, or white space before one).
     pub(crate) fn skip(&mut self, n: usize) {
         if let Source::Stream(r) = &mut self.source {
-            r.get_mut().consume(n);
+            r.get_mut().skip(n);
             self.skipped += n as u64;
         }
     }

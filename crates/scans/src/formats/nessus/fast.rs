@@ -252,6 +252,15 @@ impl Reading {
         Some(())
     }
 
+    /// Whether text here is kept (the tokenizer unescapes only such text).
+    fn wants_text(&self) -> bool {
+        match (&self.properties, &self.item) {
+            (Some(p), _) => p.depth == 1 && p.tag.is_some(),
+            (None, Some(it)) => self.item_depth == 1 && it.wants_text(),
+            (None, None) => false,
+        }
+    }
+
     /// Text (unescaped) or a CDATA section directly in the current element.
     fn text(&mut self, text: Cow<'_, str>) -> Option<()> {
         if let Some(p) = self.properties.as_mut() {
@@ -315,12 +324,11 @@ pub(crate) fn host(bytes: &[u8], base: u64) -> Option<(Vec<(Finding, u64)>, Host
     let mut at = 0usize;
     loop {
         let lt = at + memchr::memchr(b'<', bytes.get(at..)?)?;
-        let text = trim(bytes.get(at..lt)?);
-        if !text.is_empty() {
-            if open.is_empty() {
-                return None;
+        if r.wants_text() {
+            let text = trim(bytes.get(at..lt)?);
+            if !text.is_empty() {
+                r.text(unescape(text)?)?;
             }
-            r.text(unescape(text)?)?;
         }
         let end = match *bytes.get(lt + 1)? {
             b'!' => {
@@ -329,10 +337,9 @@ pub(crate) fn host(bytes: &[u8], base: u64) -> Option<(Vec<(Finding, u64)>, Host
                     closing(bytes, lt + 6, b"--")?
                 } else if rest.starts_with(b"<![CDATA[") {
                     let e = closing(bytes, lt + 9, b"]]")?;
-                    if open.is_empty() {
-                        return None;
+                    if r.wants_text() {
+                        r.text(String::from_utf8_lossy(bytes.get(lt + 9..e - 2)?))?;
                     }
-                    r.text(String::from_utf8_lossy(bytes.get(lt + 9..e - 2)?))?;
                     e
                 } else {
                     return None;

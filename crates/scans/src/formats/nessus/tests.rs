@@ -86,7 +86,8 @@ fn generated(hosts: usize, items: usize) -> Vec<u8> {
         } else {
             "<!-- -->"
         };
-        // A character reference: not written plainly.
+        // A character reference in text that is kept: not written plainly
+        // (in text that is not kept, as in plugin_output, it does not count).
         let reference = if h % 3 == 1 { "&#65;" } else { "A" };
         for i in 0..items {
             let _ = write!(
@@ -95,9 +96,9 @@ fn generated(hosts: usize, items: usize) -> Vec<u8> {
                  <cve>CVE-2020-{i:04}</cve><cve>cve-2021-1</cve><cwe>CWE-79</cwe><xref>CWE:200</xref>\n\
                  <description><![CDATA[a <b> c]]> and &amp; more</description>\
                  <description>second</description>{comment}\n\
-                 <synopsis>syn</synopsis><solution>n/a</solution><risk_factor>High</risk_factor>\
+                 <synopsis>syn{reference}</synopsis><solution>n/a</solution><risk_factor>High</risk_factor>\
                  <see_also>https://a/{i}\nhttps://b/{i}</see_also><cvss3_base_score>7.5</cvss3_base_score>\
-                 <cvss_vector>CVSS2#AV:N</cvss_vector><plugin_output x='&gt;'>out <x>{reference}</x></plugin_output>\
+                 <cvss_vector>CVSS2#AV:N</cvss_vector><plugin_output x='&gt;'>out <x>&#65;</x></plugin_output>\
                  </ReportItem>\n",
                 i % 100,
                 i % 5,
