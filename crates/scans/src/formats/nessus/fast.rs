@@ -97,7 +97,7 @@ fn unescape(raw: &[u8]) -> Option<Cow<'_, str>> {
 /// The attributes after a tag's name, `name="value"` each after white
 /// space: (name, raw value) in order; None if written otherwise.
 fn attributes(rest: &[u8]) -> Option<Vec<(&[u8], &[u8])>> {
-    let mut out: Vec<(&[u8], &[u8])> = Vec::new();
+    let mut out: Vec<(&[u8], &[u8])> = Vec::with_capacity(8);
     let mut i = 0;
     loop {
         let space = rest.get(i..)?.iter().take_while(|b| is_space(**b)).count();
@@ -318,9 +318,13 @@ impl Reading {
 /// `base`: the input offset of `bytes`. None if the host is not written
 /// plainly enough.
 pub(crate) fn host(bytes: &[u8], base: u64) -> Option<(Vec<(Finding, u64)>, Host)> {
-    let mut r = Reading::default();
+    let mut r = Reading {
+        // About one finding per kilobyte, as a start.
+        found: Vec::with_capacity(bytes.len() / 1024 + 1),
+        ..Reading::default()
+    };
     // Names of the open elements, as ranges of `bytes`.
-    let mut open: Vec<(usize, usize)> = Vec::new();
+    let mut open: Vec<(usize, usize)> = Vec::with_capacity(16);
     let mut at = 0usize;
     loop {
         let lt = at + memchr::memchr(b'<', bytes.get(at..)?)?;

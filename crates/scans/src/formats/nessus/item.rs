@@ -8,7 +8,7 @@ use crate::clause;
 use crate::error::{Location, ParseError};
 use crate::finding::{Finding, Kind};
 use crate::severity;
-use crate::text::{cwe_number, non_empty_owned, push_cve, references};
+use crate::text::{cwe_number, non_empty_owned, push_cve_owned, references};
 
 /// Most text kept from one report item.
 const MAX_ITEM_TEXT: usize = 64 * 1024 * 1024;
@@ -199,7 +199,7 @@ impl Item {
             return;
         };
         match f {
-            Field::Cve => push_cve(&mut self.cves, &text),
+            Field::Cve => push_cve_owned(&mut self.cves, text),
             Field::Cwe => self.cwes.extend(cwe_number(&text)),
             Field::Xref => {
                 if let Some(n) = text.trim().strip_prefix("CWE:") {
