@@ -3,14 +3,15 @@
 //!
 //! The reading thread finds where each host directly under `<Report>`
 //! probably ends ([`split`]), gives its bytes to a worker and takes the
-//! next; a worker parses the host as the reading thread would (same
-//! tokenizer and rules, from the same place in the input, so errors name
-//! the same line and column) and sends back its findings, completed. The
-//! reading thread hands them on host by host, in order. A host that did not
-//! end exactly where it was cut, or that a worker found an error in, is put
-//! back into the input with the hosts after it, unread, and read in order
-//! (so every error is met by the reading thread, as without workers). At most [`IN_FLIGHT`] hosts wait,
-//! so memory stays bounded by a few hosts.
+//! next. A worker parses the host as the reading thread would: with the
+//! plain host reader ([`fast`]) if the host is written plainly, else with
+//! the same tokenizer and rules, from the same place in the input; it sends
+//! back the findings, completed. The reading thread hands them on host by
+//! host, in order. A host that did not end exactly where it was cut, or
+//! that a worker found an error in, is put back into the input with the
+//! hosts after it, unread, and read in order (so every error is met by the
+//! reading thread, as without workers). At most [`IN_FLIGHT`] hosts and
+//! [`IN_FLIGHT_BYTES`] wait, so memory stays bounded by a few hosts.
 
 use std::collections::VecDeque;
 use std::sync::mpsc::{self, Receiver, SyncSender};
@@ -27,6 +28,8 @@ use crate::xml::Xml;
 
 /// Most hosts read ahead of the one whose findings are handed on next.
 const IN_FLIGHT: usize = 8;
+/// Most bytes of hosts read ahead so.
+const IN_FLIGHT_BYTES: usize = 32 * 1024 * 1024;
 /// Bytes looked at first for a host's end (most hosts are smaller).
 const FIRST_LOOK: usize = 4 * 1024 * 1024;
 
@@ -73,7 +76,9 @@ pub(crate) struct Pool<'scope, 'env> {
     input: &'env str,
     workers: usize,
     jobs: Option<SyncSender<Job>>,
-    waiting: VecDeque<Receiver<Done>>,
+    /// Replies to come, in the order of the report, and the size of each host.
+    waiting: VecDeque<(Receiver<Done>, usize)>,
+    waiting_bytes: usize,
     /// Hosts whose findings were handed on, and how many of them were
     /// written plainly ([`fast`]).
     pub(crate) hosts: usize,
@@ -92,6 +97,7 @@ impl<'scope, 'env> Pool<'scope, 'env> {
             workers,
             jobs: None,
             waiting: VecDeque::new(),
+            waiting_bytes: 0,
             hosts: 0,
             plain: 0,
         }
@@ -143,9 +149,11 @@ impl<'scope, 'env> Pool<'scope, 'env> {
             if jobs.send(Job { bytes, at, reply }).is_err() {
                 return Err(stopped(xml));
             }
-            self.waiting.push_back(done);
-            while let Some(front) = self.waiting.front() {
-                let done = if self.waiting.len() > IN_FLIGHT {
+            self.waiting.push_back((done, len));
+            self.waiting_bytes += len;
+            while let Some((front, _)) = self.waiting.front() {
+                let full = self.waiting.len() > IN_FLIGHT || self.waiting_bytes > IN_FLIGHT_BYTES;
+                let done = if full {
                     front.recv().ok()
                 } else {
                     match front.try_recv() {
@@ -154,20 +162,27 @@ impl<'scope, 'env> Pool<'scope, 'env> {
                         Err(mpsc::TryRecvError::Disconnected) => None,
                     }
                 };
-                self.waiting.pop_front();
+                self.pop();
                 match self.hand_on(done, out, xml)? {
                     Some(host) => last = Some(host),
                     None => return Ok(last),
                 }
             }
         }
-        while let Some(front) = self.waiting.pop_front() {
+        while let Some(front) = self.pop() {
             match self.hand_on(front.recv().ok(), out, xml)? {
                 Some(host) => last = Some(host),
                 None => break,
             }
         }
         Ok(last)
+    }
+
+    /// The reply to come first, no longer waited for in turn.
+    fn pop(&mut self) -> Option<Receiver<Done>> {
+        let (rx, len) = self.waiting.pop_front()?;
+        self.waiting_bytes -= len;
+        Some(rx)
     }
 
     /// Hands on the findings of one host; the host, or none if the worker
@@ -184,7 +199,7 @@ impl<'scope, 'env> Pool<'scope, 'env> {
         };
         if !done.whole {
             let mut bytes = done.bytes;
-            while let Some(next) = self.waiting.pop_front() {
+            while let Some(next) = self.pop() {
                 let Ok(next) = next.recv() else {
                     return Err(stopped(xml));
                 };

@@ -9,7 +9,7 @@
 //! report ([`super::pool`]).
 
 /// Largest report host handed to a worker, in bytes.
-pub(crate) const MAX_HOST: usize = 16 * 1024 * 1024;
+pub(crate) const MAX_HOST: usize = 8 * 1024 * 1024;
 
 const END_TAG: &[u8] = b"</ReportHost>";
 
