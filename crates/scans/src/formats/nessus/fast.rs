@@ -47,10 +47,10 @@ fn local_name(name: &[u8]) -> &[u8] {
 fn tag_end(bytes: &[u8], from: usize) -> Option<usize> {
     let mut i = from;
     loop {
+        i += memchr::memchr3(b'>', b'"', b'\'', bytes.get(i..)?)?;
         match *bytes.get(i)? {
             b'>' => return Some(i),
-            q @ (b'"' | b'\'') => i += 1 + memchr::memchr(q, bytes.get(i + 1..)?)?,
-            _ => {}
+            q => i += 1 + memchr::memchr(q, bytes.get(i + 1..)?)?,
         }
         i += 1;
     }
