@@ -29,8 +29,9 @@ pub fn fingerprint(f: &Finding) -> String {
         })
         .unwrap_or_default();
     let port = f.port.map(|p| p.to_string()).unwrap_or_default();
-    let mut h = Sha256::new();
-    h.update(b"zilv-finding-v1");
+    // The text is gathered first and hashed at once: one call, not many.
+    let mut text = Vec::with_capacity(256);
+    text.extend_from_slice(b"zilv-finding-v1");
     for (part, lower) in [
         (f.tool.as_str(), true),
         (f.rule_id.as_str(), false),
@@ -48,10 +49,10 @@ pub fn fingerprint(f: &Finding) -> String {
         (path.as_str(), false),
         (f.component.as_deref().unwrap_or(""), false),
     ] {
-        h.update(b"\n");
-        hash_part(&mut h, part, lower);
+        text.push(b'\n');
+        push_part(&mut text, part, lower);
     }
-    to_hex(&h.finalize())
+    to_hex(&Sha256::digest(&text))
 }
 
 /// Lowercase hex of `bytes`.
@@ -65,14 +66,15 @@ fn to_hex(bytes: &[u8]) -> String {
     out
 }
 
-/// Hashes one part: trimmed, line breaks as spaces, lowercased if asked.
-fn hash_part(h: &mut Sha256, part: &str, lower: bool) {
+/// Adds one part to the hashed text: trimmed, line breaks as spaces,
+/// lowercased if asked.
+fn push_part(text: &mut Vec<u8>, part: &str, lower: bool) {
     // Trimming first and then replacing inner line breaks gives the same
     // text as replacing them first and trimming, since both are whitespace.
     let part = part.trim();
     let plain = !part.contains(['\n', '\r']);
     if plain && (!lower || (part.is_ascii() && !part.bytes().any(|b| b.is_ascii_uppercase()))) {
-        h.update(part.as_bytes());
+        text.extend_from_slice(part.as_bytes());
     } else {
         let mut p = if lower {
             part.to_lowercase()
@@ -82,7 +84,7 @@ fn hash_part(h: &mut Sha256, part: &str, lower: bool) {
         if !plain {
             p = p.replace(['\n', '\r'], " ");
         }
-        h.update(p.trim().as_bytes());
+        text.extend_from_slice(p.trim().as_bytes());
     }
 }
 

@@ -10,6 +10,66 @@ pub(crate) type BoxError = Box<dyn std::error::Error + Send + Sync>;
 #[derive(Debug)]
 pub(crate) struct Stop;
 
+/// Completes a finding: CWEs sorted without repeats, the fingerprint set.
+pub(crate) fn complete(f: &mut Finding) {
+    f.cwes.sort_unstable();
+    f.cwes.dedup();
+    f.fingerprint = fingerprint(f);
+}
+
+/// Where a parser puts the findings it reads: a [`Sink`], or a list kept
+/// for later (a part of a report parsed on another thread).
+pub(crate) trait Emit {
+    /// Completes the finding and passes it on; `at` is the input offset
+    /// after the item it came from.
+    fn emit(&mut self, f: Finding, at: u64) -> Result<(), Stop>;
+    /// Passes on a finding already completed.
+    fn deliver(&mut self, f: Finding) -> Result<(), Stop>;
+    /// The error for a stop at `location`.
+    fn stop_error(&mut self, location: Location) -> ParseError;
+}
+
+impl Emit for Sink<'_> {
+    fn emit(&mut self, f: Finding, _at: u64) -> Result<(), Stop> {
+        Sink::emit(self, f)
+    }
+
+    fn deliver(&mut self, f: Finding) -> Result<(), Stop> {
+        Sink::deliver(self, f)
+    }
+
+    fn stop_error(&mut self, location: Location) -> ParseError {
+        Sink::stop_error(self, location)
+    }
+}
+
+/// Completed findings kept in order, each with the input offset after its item.
+#[derive(Default)]
+pub(crate) struct Kept {
+    pub(crate) findings: Vec<(Finding, u64)>,
+}
+
+impl Emit for Kept {
+    fn emit(&mut self, mut f: Finding, at: u64) -> Result<(), Stop> {
+        complete(&mut f);
+        self.findings.push((f, at));
+        Ok(())
+    }
+
+    fn deliver(&mut self, f: Finding) -> Result<(), Stop> {
+        self.findings.push((f, 0));
+        Ok(())
+    }
+
+    fn stop_error(&mut self, location: Location) -> ParseError {
+        ParseError::Malformed {
+            input: String::new(),
+            location,
+            reason: "a kept list of findings never stops".into(),
+        }
+    }
+}
+
 /// Receives the findings of one parse.
 pub(crate) struct Sink<'a> {
     pub(crate) input: &'a str,
@@ -38,9 +98,15 @@ impl<'a> Sink<'a> {
         if self.stopped.is_some() {
             return Err(Stop);
         }
-        f.cwes.sort_unstable();
-        f.cwes.dedup();
-        f.fingerprint = fingerprint(&f);
+        complete(&mut f);
+        self.deliver(f)
+    }
+
+    /// Passes on a finding already completed by [`complete`].
+    pub(crate) fn deliver(&mut self, f: Finding) -> Result<(), Stop> {
+        if self.stopped.is_some() {
+            return Err(Stop);
+        }
         let sev = f.severity;
         match (self.on)(f) {
             Ok(()) => {

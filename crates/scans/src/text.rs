@@ -45,14 +45,27 @@ pub(crate) fn non_empty(s: &str) -> Option<String> {
     (!t.is_empty()).then(|| t.to_string())
 }
 
+/// [`non_empty`] of an owned text, kept as it is when there is nothing to trim.
+pub(crate) fn non_empty_owned(s: String) -> Option<String> {
+    let t = s.trim();
+    if t.len() == s.len() {
+        (!s.is_empty()).then_some(s)
+    } else {
+        non_empty(t)
+    }
+}
+
 /// The CWE number in `CWE-79`, `cwe-079`, `79`, `external/cwe/cwe-079`.
 pub(crate) fn cwe_number(s: &str) -> Option<u32> {
-    let lower = s.trim().to_ascii_lowercase();
-    let digits = match lower.rfind("cwe-") {
-        Some(i) => &lower[i + 4..],
-        None => lower.as_str(),
-    };
-    let digits: String = digits.chars().take_while(char::is_ascii_digit).collect();
+    let t = s.trim().as_bytes();
+    // The digits after the last `cwe-` (any case), or from the start.
+    let from = t
+        .windows(4)
+        .rposition(|w| w.eq_ignore_ascii_case(b"cwe-"))
+        .map_or(0, |i| i + 4);
+    let rest = t.get(from..)?;
+    let len = rest.iter().take_while(|b| b.is_ascii_digit()).count();
+    let digits = std::str::from_utf8(rest.get(..len)?).ok()?;
     digits.parse().ok().filter(|n| *n > 0)
 }
 
@@ -85,6 +98,19 @@ pub(crate) fn is_cve(s: &str) -> bool {
     )
 }
 
+/// [`push_cve`] of an owned text, upper-cased in place when it needs no trimming.
+pub(crate) fn push_cve_owned(list: &mut Vec<String>, mut s: String) {
+    if s.trim().len() != s.len() {
+        return push_cve(list, &s);
+    }
+    if is_cve(&s) {
+        s.make_ascii_uppercase();
+        if !list.contains(&s) {
+            list.push(s);
+        }
+    }
+}
+
 /// Adds `s` (upper-cased) to `list` if it is a CVE not yet there.
 pub(crate) fn push_cve(list: &mut Vec<String>, s: &str) {
     if is_cve(s) {
@@ -99,11 +125,18 @@ pub(crate) fn push_cve(list: &mut Vec<String>, s: &str) {
 /// separated by white space, without repeats.
 pub(crate) fn references(s: &str) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
-    for word in s.split_whitespace() {
-        let w = word.trim_start_matches("-").trim();
+    let mut add = |word: &str| {
+        let w = word.trim_start_matches('-').trim();
         if !w.is_empty() && !out.iter().any(|o| o == w) {
             out.push(w.to_string());
         }
+    };
+    if s.is_ascii() {
+        // The white space of ASCII text, split on bytes (the same words).
+        let space = |c: char| matches!(c, ' ' | '\t' | '\n' | '\x0B' | '\x0C' | '\r');
+        s.split(space).filter(|w| !w.is_empty()).for_each(&mut add);
+    } else {
+        s.split_whitespace().for_each(&mut add);
     }
     out
 }
@@ -161,6 +194,19 @@ mod tests {
     fn helpers_extract_what_they_say() {
         assert_eq!(html_to_text("<p>a &amp; b</p><p>c</p>"), "a & b\nc");
         assert_eq!(cwe_number("external/cwe/cwe-079"), Some(79));
+        assert_eq!(cwe_number(" CWE-200 "), Some(200));
+        assert_eq!(cwe_number("cwe-x"), None);
+        assert_eq!(cwe_number("0"), None);
+        assert_eq!(cwe_number("99999999999"), None);
+        assert_eq!(non_empty_owned(" a ".into()), Some("a".into()));
+        assert_eq!(references("a\x0Bb -c\n a"), vec!["a", "b", "c"]);
+        assert_eq!(references("é\u{2003}f"), vec!["é", "f"]);
+        let mut cves = vec!["CVE-2020-1".to_string()];
+        push_cve_owned(&mut cves, "cve-2020-1".into());
+        push_cve_owned(&mut cves, " cve-2021-2 ".into());
+        push_cve_owned(&mut cves, "cve-20".into());
+        assert_eq!(cves, vec!["CVE-2020-1", "CVE-2021-2"]);
+        assert_eq!(non_empty_owned(" ".into()), None);
         assert_eq!(cwes_in("CWE-524: x, CWE-525 and CWE-524"), vec![524, 525]);
         assert!(is_cve("cve-2020-15999") && !is_cve("CVE-20-1"));
         assert_eq!(

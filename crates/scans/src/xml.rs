@@ -10,7 +10,7 @@ use quick_xml::events::{BytesStart, BytesText, Event};
 use quick_xml::Reader;
 
 use crate::error::{Location, ParseError};
-use crate::lines::Lines;
+use crate::lines::{Lines, Position};
 
 /// Largest text one item may hold before the parse is refused.
 const MAX_ITEM_TEXT: usize = 64 * 1024 * 1024;
@@ -95,17 +95,55 @@ pub(crate) fn text(e: &BytesText<'_>) -> String {
     }
 }
 
+/// Where the events come from.
+enum Source<'r> {
+    /// A stream, buffered again so that the many small reads of the
+    /// tokenizer are static calls, not calls through the layers of input
+    /// readers; the buffer counts lines for error locations.
+    Stream(Reader<Lines<'r>>),
+    /// Bytes in memory, which begin at `start` in the input: events borrow
+    /// from them, nothing is copied.
+    Bytes {
+        reader: Reader<&'r [u8]>,
+        bytes: &'r [u8],
+        start: Position,
+    },
+}
+
+impl Source<'_> {
+    /// The tokenizer's offset after the last event, and that of its last error.
+    fn offsets(&self) -> (u64, u64) {
+        match self {
+            Source::Stream(r) => (r.buffer_position(), r.error_position()),
+            Source::Bytes { reader, .. } => (reader.buffer_position(), reader.error_position()),
+        }
+    }
+
+    /// Line and column of byte offset `byte` of the current event, where
+    /// the tokenizer's offsets lag `skipped` bytes behind the input's.
+    fn locate(&self, byte: u64, skipped: u64) -> Location {
+        match self {
+            Source::Stream(r) => r.get_ref().locate(byte),
+            Source::Bytes { bytes, start, .. } => {
+                let read = self.offsets().0 + skipped - start.offset;
+                let n = usize::try_from(read).unwrap_or(usize::MAX);
+                start.locate_in(bytes.get(..n).unwrap_or(bytes), byte)
+            }
+        }
+    }
+}
+
 /// The event reader of one XML input.
 pub(crate) struct Xml<'r, 's> {
-    /// Buffered again so that the many small reads of the tokenizer are
-    /// static calls, not calls through the layers of input readers; the
-    /// buffer counts lines for error locations.
-    reader: Reader<Lines<'r>>,
+    source: Source<'r>,
     buf: Vec<u8>,
     /// Names of the open elements, one after another; `open_ends` holds
     /// where each ends (its length is the depth).
     open_names: Vec<u8>,
     open_ends: Vec<usize>,
+    /// Bytes consumed past the tokenizer (taken directly from the stream,
+    /// or before the bytes in memory): added to its offsets.
+    skipped: u64,
     pub(crate) input: &'s str,
 }
 
@@ -113,23 +151,111 @@ impl<'r, 's> Xml<'r, 's> {
     pub(crate) fn new(input: &'s str, r: &'r mut dyn BufRead) -> Self {
         let mut reader = Reader::from_reader(Lines::new(r));
         reader.config_mut().trim_text(true);
+        Xml::with(input, Source::Stream(reader), 0)
+    }
+
+    /// The reader of `bytes`, which begin at `start` in the input (offsets,
+    /// lines and columns count from the input's start).
+    pub(crate) fn of_bytes(input: &'s str, bytes: &'r [u8], start: Position) -> Self {
+        let mut reader = Reader::from_reader(bytes);
+        reader.config_mut().trim_text(true);
+        Xml::with(
+            input,
+            Source::Bytes {
+                reader,
+                bytes,
+                start,
+            },
+            start.offset,
+        )
+    }
+
+    fn with(input: &'s str, source: Source<'r>, skipped: u64) -> Self {
+        let buf = match source {
+            Source::Stream(_) => Vec::with_capacity(64 * 1024),
+            Source::Bytes { .. } => Vec::new(),
+        };
         Xml {
-            reader,
-            buf: Vec::with_capacity(64 * 1024),
+            source,
+            buf,
             open_names: Vec::new(),
             open_ends: Vec::new(),
+            skipped,
             input,
         }
     }
 
+    /// Takes the elements `names` (local names, outermost first) as open,
+    /// for a reader that begins inside them.
+    pub(crate) fn assume_open(&mut self, names: &[&[u8]]) {
+        for name in names {
+            self.open_names.extend_from_slice(name);
+            self.open_ends.push(self.open_names.len());
+        }
+    }
+
+    /// Whether the open elements are exactly `names` (local names,
+    /// outermost first).
+    pub(crate) fn open_are(&self, names: &[&[u8]]) -> bool {
+        self.open_ends.len() == names.len() && {
+            let mut start = 0;
+            self.open_ends.iter().zip(names).all(|(&end, name)| {
+                let open = self.open_names.get(start..end);
+                start = end;
+                open == Some(name)
+            })
+        }
+    }
+
+    /// The line-counting reader under the tokenizer of a stream.
+    pub(crate) fn lines(&mut self) -> Option<&mut Lines<'r>> {
+        match &mut self.source {
+            Source::Stream(r) => Some(r.get_mut()),
+            Source::Bytes { .. } => None,
+        }
+    }
+
+    /// Where the reader is: what it has consumed.
+    pub(crate) fn consumed(&self) -> Position {
+        match &self.source {
+            Source::Stream(r) => r.get_ref().position(),
+            Source::Bytes { bytes, start, .. } => {
+                let n = usize::try_from(self.offset() - start.offset).unwrap_or(usize::MAX);
+                start.after(bytes.get(..n).unwrap_or(bytes))
+            }
+        }
+    }
+
+    /// Puts back `bytes` taken past the tokenizer, which began at `at`.
+    pub(crate) fn unskip(&mut self, bytes: Vec<u8>, at: Position) {
+        if let Source::Stream(r) = &mut self.source {
+            self.skipped -= bytes.len() as u64;
+            r.get_mut().unread(bytes, at);
+        }
+    }
+
+    /// Takes the next `n` bytes of a stream past the tokenizer, which must
+    /// be between events (they are whole elements, or white space before one).
+    pub(crate) fn skip(&mut self, n: usize) {
+        if let Source::Stream(r) = &mut self.source {
+            r.get_mut().skip(n);
+            self.skipped += n as u64;
+        }
+    }
+
+    /// The input offset after the last event.
+    fn offset(&self) -> u64 {
+        self.source.offsets().0 + self.skipped
+    }
+
     /// Where the reader is in the input (line and column).
     pub(crate) fn position(&self) -> Location {
-        self.locate(self.reader.buffer_position())
+        self.locate(self.offset())
     }
 
     /// Line and column of byte offset `byte` of the current event.
     pub(crate) fn locate(&self, byte: u64) -> Location {
-        self.reader.get_ref().locate(byte)
+        self.source.locate(byte, self.skipped)
     }
 
     /// `e` with a byte offset in the current event turned into a line and column.
@@ -169,6 +295,15 @@ impl<'r, 's> Xml<'r, 's> {
     /// Element nesting depth after the last event (the root is depth 1).
     pub(crate) fn depth(&self) -> usize {
         self.open_ends.len()
+    }
+
+    /// A read error at the current position.
+    pub(crate) fn io_error(&self, source: io::Error) -> ParseError {
+        ParseError::Io {
+            input: self.input.to_string(),
+            location: self.position(),
+            source,
+        }
     }
 
     pub(crate) fn malformed(&self, reason: impl Into<String>) -> ParseError {
@@ -220,20 +355,26 @@ impl<'r, 's> Xml<'r, 's> {
     /// than [`MAX_DEPTH`]. Comments, declarations and processing
     /// instructions are returned too; callers ignore them.
     pub(crate) fn next_raw(&mut self) -> Result<(Event<'_>, u64), ParseError> {
-        self.buf.clear();
-        self.reader.get_mut().mark();
-        let ev = match self.reader.read_event_into(&mut self.buf) {
+        let read = match &mut self.source {
+            Source::Stream(r) => {
+                self.buf.clear();
+                r.get_mut().mark();
+                r.read_event_into(&mut self.buf)
+            }
+            Source::Bytes { reader, .. } => reader.read_event(),
+        };
+        let (source, skipped) = (&self.source, self.skipped);
+        let ev = match read {
             Ok(ev) => ev,
             Err(e) => {
-                let at = self.reader.get_ref().locate(self.reader.error_position());
+                let at = source.locate(source.offsets().1 + skipped, skipped);
                 return Err(Self::convert(self.input, at, e));
             }
         };
-        let pos = self.reader.buffer_position();
-        let location = self.reader.get_ref().locate(pos);
+        let pos = source.offsets().0 + skipped;
         let malformed = |reason: String| ParseError::Malformed {
             input: self.input.to_string(),
-            location,
+            location: source.locate(pos, skipped),
             reason,
         };
         match &ev {

@@ -1,121 +1,29 @@
-//! Nessus `.nessus` v2 XML: one finding per `ReportItem` of each `ReportHost`.
-//!
-//! Report items are read straight from the XML events, keeping only the
-//! text of the elements a finding uses (no element tree), since Nessus
-//! reports are the largest a user brings.
+//! One Nessus `ReportItem` as it is read, and the finding it becomes.
 
-use std::io::BufRead;
+use std::borrow::Cow;
 
-use quick_xml::events::{BytesStart, Event};
+use quick_xml::events::BytesStart;
 
 use crate::clause;
 use crate::error::{Location, ParseError};
 use crate::finding::{Finding, Kind};
 use crate::severity;
-use crate::sink::Sink;
-use crate::text::{cwe_number, non_empty, push_cve, references};
-use crate::xml::Xml;
+use crate::text::{cwe_number, non_empty_owned, push_cve_owned, references};
 
 /// Most text kept from one report item.
 const MAX_ITEM_TEXT: usize = 64 * 1024 * 1024;
 
-pub(crate) fn parse(r: &mut dyn BufRead, sink: &mut Sink<'_>) -> Result<(), ParseError> {
-    let mut xml = Xml::new(sink.input, r);
-    let result = items(&mut xml, sink);
-    result.map_err(|e| xml.relocate(e))
-}
-
-/// Reads the report after its root element, emitting each item.
-fn items(xml: &mut Xml<'_, '_>, sink: &mut Sink<'_>) -> Result<(), ParseError> {
-    xml.root(&["NessusClientData_v2"], "a Nessus v2 report")?;
-    let input = sink.input;
-    let mut host = Host::default();
-    // The report item being read, and how deep inside it the reader is
-    // (0: directly in the item).
-    let mut item: Option<Item> = None;
-    let mut depth = 0usize;
-    loop {
-        let (ev, pos) = xml.next_raw()?;
-        match (ev, item.as_mut()) {
-            (Event::Start(e), None) => match e.local_name().as_ref() {
-                b"ReportHost" => {
-                    host = Host {
-                        name: attr_of(&e, b"name", input, pos)?
-                            .as_deref()
-                            .and_then(non_empty),
-                        ..Host::default()
-                    }
-                }
-                b"ReportItem" => {
-                    item = Some(Item::start(&e, input, pos)?);
-                    depth = 0;
-                }
-                b"HostProperties" => {
-                    let tag = Xml::tag(&e, input, pos)?;
-                    let props = xml.subtree(tag, &[])?;
-                    for tag in props.children_named("tag") {
-                        match tag.attr("name") {
-                            Some("host-ip") => host.ip = non_empty(&tag.text),
-                            Some("host-fqdn") => host.fqdn = non_empty(&tag.text),
-                            _ => {}
-                        }
-                    }
-                }
-                _ => {}
-            },
-            (Event::Empty(e), None) if e.local_name().as_ref() == b"ReportItem" => {
-                let done = Item::start(&e, input, pos)?;
-                if sink.emit(done.finding(&host)).is_err() {
-                    return Err(sink.stop_error(Location::Byte(pos)));
-                }
-            }
-            (Event::Start(e), Some(it)) => {
-                depth += 1;
-                if depth == 1 {
-                    it.open(e.local_name().as_ref());
-                }
-            }
-            (Event::Empty(e), Some(it)) if depth == 0 => {
-                it.open(e.local_name().as_ref());
-                it.close();
-            }
-            (Event::Text(e), Some(it)) if depth == 1 && it.wants_text() => match e.unescape() {
-                Ok(t) => it.add_text(&t, input, pos)?,
-                Err(_) => it.add_text(&String::from_utf8_lossy(&e), input, pos)?,
-            },
-            (Event::CData(e), Some(it)) if depth == 1 && it.wants_text() => {
-                it.add_text(&String::from_utf8_lossy(&e), input, pos)?;
-            }
-            (Event::End(_), Some(it)) => {
-                if depth == 0 {
-                    if let Some(done) = item.take() {
-                        if sink.emit(done.finding(&host)).is_err() {
-                            return Err(sink.stop_error(Location::Byte(pos)));
-                        }
-                    }
-                } else {
-                    if depth == 1 {
-                        it.close();
-                    }
-                    depth -= 1;
-                }
-            }
-            (Event::Eof, _) => return Ok(()),
-            _ => {}
-        }
-    }
-}
-
-#[derive(Default)]
-struct Host {
-    name: Option<String>,
-    ip: Option<String>,
-    fqdn: Option<String>,
+/// What the report says of the host being read.
+#[derive(Debug, Default)]
+pub(crate) struct Host {
+    pub(crate) name: Option<String>,
+    pub(crate) ip: Option<String>,
+    pub(crate) fqdn: Option<String>,
 }
 
 /// The value of attribute `key` of `e`, unescaped (as it stands if it
 /// cannot be).
-fn attr_of(
+pub(crate) fn attr_of(
     e: &BytesStart<'_>,
     key: &[u8],
     input: &str,
@@ -202,7 +110,7 @@ fn field(name: &[u8]) -> Option<Field> {
 
 /// What one report item holds, as read so far.
 #[derive(Default)]
-struct Item {
+pub(crate) struct Item {
     plugin_id: String,
     plugin_name: Option<String>,
     severity: Option<String>,
@@ -218,28 +126,34 @@ struct Item {
 }
 
 impl Item {
-    fn start(e: &BytesStart<'_>, input: &str, pos: u64) -> Result<Item, ParseError> {
+    pub(crate) fn start(e: &BytesStart<'_>, input: &str, pos: u64) -> Result<Item, ParseError> {
         let mut item = Item::default();
         for a in e.attributes() {
             let a = a.map_err(|err| bad_attr(e, err, input, pos))?;
-            let slot = match a.key.local_name().as_ref() {
-                b"pluginID" => &mut item.plugin_id,
-                b"pluginName" => item.plugin_name.get_or_insert_with(String::new),
-                b"severity" => item.severity.get_or_insert_with(String::new),
-                b"port" => item.port.get_or_insert_with(String::new),
-                b"protocol" => item.protocol.get_or_insert_with(String::new),
-                _ => continue,
-            };
-            *slot = match a.unescape_value() {
+            item.attr(a.key.local_name().as_ref(), || match a.unescape_value() {
                 Ok(v) => v.into_owned(),
                 Err(_) => String::from_utf8_lossy(&a.value).into_owned(),
-            };
+            });
         }
         Ok(item)
     }
 
+    /// An attribute of the item's start tag, by local name; `value` gives
+    /// its value, unescaped, if the item uses it.
+    pub(crate) fn attr(&mut self, name: &[u8], value: impl FnOnce() -> String) {
+        let slot = match name {
+            b"pluginID" => &mut self.plugin_id,
+            b"pluginName" => self.plugin_name.get_or_insert_with(String::new),
+            b"severity" => self.severity.get_or_insert_with(String::new),
+            b"port" => self.port.get_or_insert_with(String::new),
+            b"protocol" => self.protocol.get_or_insert_with(String::new),
+            _ => return,
+        };
+        *slot = value();
+    }
+
     /// A child element `name` starts directly in the item.
-    fn open(&mut self, name: &[u8]) {
+    pub(crate) fn open(&mut self, name: &[u8]) {
         self.current = field(name)
             .filter(|f| match SINGLE.iter().position(|s| s == f) {
                 Some(i) => self.single.get(i).is_some_and(Option::is_none),
@@ -248,12 +162,17 @@ impl Item {
             .map(|f| (f, String::new()));
     }
 
-    fn wants_text(&self) -> bool {
+    pub(crate) fn wants_text(&self) -> bool {
         self.current.is_some()
     }
 
     /// Text directly in the current child; chunks are joined by a space.
-    fn add_text(&mut self, chunk: &str, input: &str, pos: u64) -> Result<(), ParseError> {
+    pub(crate) fn add_text(
+        &mut self,
+        chunk: Cow<'_, str>,
+        input: &str,
+        pos: u64,
+    ) -> Result<(), ParseError> {
         let Some((_, text)) = self.current.as_mut() else {
             return Ok(());
         };
@@ -265,20 +184,22 @@ impl Item {
                 reason: "one item holds more than 64 MiB of text".into(),
             });
         }
-        if !text.is_empty() {
+        if text.is_empty() {
+            *text = chunk.into_owned();
+        } else {
             text.push(' ');
+            text.push_str(&chunk);
         }
-        text.push_str(chunk);
         Ok(())
     }
 
     /// The current child ends.
-    fn close(&mut self) {
+    pub(crate) fn close(&mut self) {
         let Some((f, text)) = self.current.take() else {
             return;
         };
         match f {
-            Field::Cve => push_cve(&mut self.cves, &text),
+            Field::Cve => push_cve_owned(&mut self.cves, text),
             Field::Cwe => self.cwes.extend(cwe_number(&text)),
             Field::Xref => {
                 if let Some(n) = text.trim().strip_prefix("CWE:") {
@@ -311,14 +232,14 @@ impl Item {
         }
     }
 
-    fn finding(mut self, host: &Host) -> Finding {
+    pub(crate) fn finding(mut self, host: &Host) -> Finding {
         let mut f = Finding::new(
             "Nessus",
             Kind::Vulnerability,
             &self.plugin_id,
             clause::VULNERABILITY_SCAN,
         );
-        let from_attr = self.plugin_name.as_deref().and_then(non_empty);
+        let from_attr = self.plugin_name.take().and_then(non_empty_owned);
         let from_child = self.text_of(Field::PluginName);
         f.title = from_attr
             .or(from_child)
@@ -350,7 +271,7 @@ impl Item {
             .as_deref()
             .and_then(|p| p.trim().parse().ok())
             .filter(|p| *p != 0);
-        f.protocol = self.protocol.as_deref().and_then(non_empty);
+        f.protocol = self.protocol.take().and_then(non_empty_owned);
         f
     }
 }

@@ -1,0 +1,286 @@
+//! Worker threads that parse whole report hosts, and the hand-over of their
+//! findings in the order of the report.
+//!
+//! The reading thread finds where each host directly under `<Report>`
+//! probably ends ([`split`]), gives its bytes to a worker and takes the
+//! next. A worker parses the host as the reading thread would: with the
+//! plain host reader ([`fast`]) if the host is written plainly, else with
+//! the same tokenizer and rules, from the same place in the input; it sends
+//! back the findings, completed. The reading thread hands them on host by
+//! host, in order. A host that did not end exactly where it was cut, or
+//! that a worker found an error in, is put back into the input with the
+//! hosts after it, unread, and read in order (so every error is met by the
+//! reading thread, as without workers). At most [`IN_FLIGHT`] hosts and
+//! [`IN_FLIGHT_BYTES`] wait, so memory stays bounded by a few hosts.
+
+use std::collections::VecDeque;
+use std::sync::mpsc::{self, Receiver, SyncSender};
+use std::sync::{Arc, Mutex};
+use std::thread::Scope;
+
+use super::fast;
+use super::split::{self, Scan};
+use super::{walk, Host, Part, Walk, HOST_PARENTS};
+use crate::error::ParseError;
+use crate::lines::Position;
+use crate::sink::{Emit, Kept};
+use crate::xml::Xml;
+
+/// Most hosts read ahead of the one whose findings are handed on next.
+const IN_FLIGHT: usize = 8;
+/// Most bytes of hosts read ahead so.
+const IN_FLIGHT_BYTES: usize = 32 * 1024 * 1024;
+/// Bytes looked at first for a host's end (most hosts are smaller).
+const FIRST_LOOK: usize = 4 * 1024 * 1024;
+
+/// How many workers to use: one per core when there is more than one.
+pub(crate) fn workers() -> usize {
+    if let Some(n) = std::env::var("TMP_WORKERS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+    {
+        return n;
+    }
+    match std::thread::available_parallelism().map(usize::from) {
+        Ok(n) if n > 1 => n,
+        _ => 0,
+    }
+}
+
+/// One host to parse: its bytes and where they begin in the input.
+struct Job {
+    bytes: Vec<u8>,
+    at: Position,
+    reply: SyncSender<Done>,
+}
+
+/// What a worker made of a host.
+struct Done {
+    findings: Vec<(crate::finding::Finding, u64)>,
+    /// The host as its end left it (items after it, outside any host, are
+    /// still of it).
+    host: Host,
+    /// Whether the bytes were the host and its end, read without error:
+    /// otherwise they are read again in order.
+    whole: bool,
+    /// Whether the host was written plainly ([`fast`]).
+    plain: bool,
+    /// The host's bytes and where they begin, to place a stop in them.
+    bytes: Vec<u8>,
+    at: Position,
+}
+
+/// The workers of one parse, started when the first host is found.
+pub(crate) struct Pool<'scope, 'env> {
+    scope: &'scope Scope<'scope, 'env>,
+    input: &'env str,
+    workers: usize,
+    jobs: Option<SyncSender<Job>>,
+    /// Replies to come, in the order of the report, and the size of each host.
+    waiting: VecDeque<(Receiver<Done>, usize)>,
+    waiting_bytes: usize,
+    /// Hosts whose findings were handed on, and how many of them were
+    /// written plainly ([`fast`]).
+    pub(crate) hosts: usize,
+    pub(crate) plain: usize,
+}
+
+impl<'scope, 'env> Pool<'scope, 'env> {
+    pub(crate) fn new(
+        scope: &'scope Scope<'scope, 'env>,
+        input: &'env str,
+        workers: usize,
+    ) -> Self {
+        Pool {
+            scope,
+            input,
+            workers,
+            jobs: None,
+            waiting: VecDeque::new(),
+            waiting_bytes: 0,
+            hosts: 0,
+            plain: 0,
+        }
+    }
+
+    /// The queue of jobs, the workers started on first use.
+    fn jobs(&mut self) -> Option<&SyncSender<Job>> {
+        if self.jobs.is_none() {
+            let (tx, rx) = mpsc::sync_channel::<Job>(self.workers);
+            let rx = Arc::new(Mutex::new(rx));
+            for _ in 0..self.workers {
+                let rx = Arc::clone(&rx);
+                let input = self.input;
+                self.scope.spawn(move || loop {
+                    let job = match rx.lock() {
+                        Ok(rx) => rx.recv(),
+                        Err(_) => return,
+                    };
+                    let Ok(job) = job else { return };
+                    let reply = job.reply.clone();
+                    // The reader may have stopped waiting (an error before).
+                    let _ = reply.send(parse_host(input, job));
+                });
+            }
+            self.jobs = Some(tx);
+        }
+        self.jobs.as_ref()
+    }
+
+    /// Hands the report hosts that follow (directly under `<Report>`, where
+    /// `xml` is) to the workers, and their findings on to `out` in order,
+    /// until something else follows. Returns the last host read, if any.
+    pub(crate) fn run<E: Emit>(
+        &mut self,
+        xml: &mut Xml<'_, '_>,
+        out: &mut E,
+    ) -> Result<Option<Host>, ParseError> {
+        let mut last = None;
+        while let Some(len) = next_host(xml)? {
+            let at = xml.consumed();
+            let bytes = match xml.lines().map(|l| l.ahead(len)) {
+                Some(Ok(b)) => b.get(..len).unwrap_or_default().to_vec(),
+                Some(Err(e)) => return Err(xml.io_error(e)),
+                None => break,
+            };
+            xml.skip(len);
+            let (reply, done) = mpsc::sync_channel(1);
+            let Some(jobs) = self.jobs() else { break };
+            if jobs.send(Job { bytes, at, reply }).is_err() {
+                return Err(stopped(xml));
+            }
+            self.waiting.push_back((done, len));
+            self.waiting_bytes += len;
+            while let Some((front, _)) = self.waiting.front() {
+                let full = self.waiting.len() > IN_FLIGHT || self.waiting_bytes > IN_FLIGHT_BYTES;
+                let done = if full {
+                    front.recv().ok()
+                } else {
+                    match front.try_recv() {
+                        Ok(d) => Some(d),
+                        Err(mpsc::TryRecvError::Empty) => break,
+                        Err(mpsc::TryRecvError::Disconnected) => None,
+                    }
+                };
+                self.pop();
+                match self.hand_on(done, out, xml)? {
+                    Some(host) => last = Some(host),
+                    None => return Ok(last),
+                }
+            }
+        }
+        while let Some(front) = self.pop() {
+            match self.hand_on(front.recv().ok(), out, xml)? {
+                Some(host) => last = Some(host),
+                None => break,
+            }
+        }
+        Ok(last)
+    }
+
+    /// The reply to come first, no longer waited for in turn.
+    fn pop(&mut self) -> Option<Receiver<Done>> {
+        let (rx, len) = self.waiting.pop_front()?;
+        self.waiting_bytes -= len;
+        Some(rx)
+    }
+
+    /// Hands on the findings of one host; the host, or none if the worker
+    /// did not read it whole: then it and those after it are put back, to
+    /// be read in order.
+    fn hand_on<E: Emit>(
+        &mut self,
+        done: Option<Done>,
+        out: &mut E,
+        xml: &mut Xml<'_, '_>,
+    ) -> Result<Option<Host>, ParseError> {
+        let Some(done) = done else {
+            return Err(stopped(xml));
+        };
+        if !done.whole {
+            let mut bytes = done.bytes;
+            while let Some(next) = self.pop() {
+                let Ok(next) = next.recv() else {
+                    return Err(stopped(xml));
+                };
+                bytes.extend_from_slice(&next.bytes);
+            }
+            xml.unskip(bytes, done.at);
+            return Ok(None);
+        }
+        for (f, at) in done.findings {
+            if out.deliver(f).is_err() {
+                return Err(out.stop_error(done.at.locate_in(&done.bytes, at)));
+            }
+        }
+        self.hosts += 1;
+        self.plain += usize::from(done.plain);
+        Ok(Some(done.host))
+    }
+}
+
+fn stopped(xml: &Xml<'_, '_>) -> ParseError {
+    xml.malformed("a worker thread of the parse has stopped")
+}
+
+/// The length of the report host that comes next with the white space
+/// before it, if one does that a worker may parse.
+fn next_host(xml: &mut Xml<'_, '_>) -> Result<Option<usize>, ParseError> {
+    let space = match xml.lines().map(|l| l.ahead(b"<ReportHost>".len() + 64)) {
+        Some(Ok(b)) => split::host_ahead(b),
+        Some(Err(e)) => return Err(xml.io_error(e)),
+        None => None,
+    };
+    let Some(space) = space else {
+        return Ok(None);
+    };
+    // First what is at hand, then more as needed.
+    let mut want = 0;
+    loop {
+        let bytes = match xml.lines().map(|l| l.ahead(want)) {
+            Some(Ok(b)) => b,
+            Some(Err(e)) => return Err(xml.io_error(e)),
+            None => return Ok(None),
+        };
+        let eof = bytes.len() < want;
+        match split::host(bytes.get(space..).unwrap_or_default(), eof) {
+            Scan::Host(len) => return Ok(Some(space + len)),
+            Scan::No => return Ok(None),
+            Scan::More => want = (bytes.len() * 2).max(FIRST_LOOK),
+        }
+    }
+}
+
+/// Parses one report host as the reading thread would.
+fn parse_host(input: &str, job: Job) -> Done {
+    let at = job.at;
+    let end = at.offset + job.bytes.len() as u64;
+    let mut w = Walk::default();
+    let mut kept = Kept::default();
+    if let Some((findings, host)) = fast::host(&job.bytes, at.offset) {
+        return Done {
+            findings,
+            host,
+            whole: true,
+            plain: true,
+            bytes: job.bytes,
+            at,
+        };
+    }
+    let whole = {
+        let mut xml = Xml::of_bytes(input, &job.bytes, at);
+        xml.assume_open(&HOST_PARENTS);
+        // The cut was right if the host ended there. An error may come of
+        // a wrong cut: the host is then read again in order, and the
+        // reading thread meets the error itself, if it is one.
+        walk(&mut xml, &mut kept, &mut w, Part::Host).is_ok() && xml.consumed().offset == end
+    };
+    Done {
+        findings: kept.findings,
+        host: w.host,
+        whole,
+        plain: false,
+        bytes: job.bytes,
+        at,
+    }
+}
