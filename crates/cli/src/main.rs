@@ -10,6 +10,12 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
+/// The program's allocator (the benchmarks use it too): imports and
+/// indicator loading allocate and free many small strings, on several
+/// threads at once.
+#[global_allocator]
+static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = args::Cli::parse();
     let runtime = match tokio::runtime::Builder::new_multi_thread()

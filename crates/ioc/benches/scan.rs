@@ -38,6 +38,11 @@ const SAMPLE: &str = concat!(
 );
 const CHILD: &str = "ZILV_IOC_BENCH_CHILD";
 
+/// The allocator of the `zilv` program, so that loading and scanning are
+/// measured as they run there.
+#[global_allocator]
+static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn env_u64(name: &str, default: u64) -> u64 {
     std::env::var(name)
         .ok()

@@ -34,6 +34,11 @@ use quick_xml::Reader;
 mod generate;
 use generate::{generate, Size};
 
+/// The allocator of the `zilv` program, so that the parse is measured as
+/// it runs there.
+#[global_allocator]
+static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 type Res<T> = Result<T, Box<dyn Error>>;
 
 const CHILD: &str = "ZILV_BENCH_CHILD";

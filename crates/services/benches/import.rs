@@ -27,6 +27,11 @@ use zilv_testkit::TestDb;
 mod generate;
 use generate::{generate, Size};
 
+/// The allocator of the `zilv` program, so that imports are measured as
+/// they run there.
+#[global_allocator]
+static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// The process's peak resident memory in MB (Linux VmHWM), if known.
 fn peak_mb() -> Option<f64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
