@@ -25,7 +25,7 @@ pub(crate) fn match_record(
                     continue;
                 }
                 let t = n.strip_suffix('.').unwrap_or(n);
-                if t.is_ascii() && !has_punycode(t.as_bytes()) {
+                if t.is_ascii() && !normalize::has_xn(t.as_bytes()) {
                     // `match_domain` compares ignoring ASCII case.
                     if !t.is_empty() {
                         set.match_domain(t, |id| push(id, i));
@@ -60,16 +60,9 @@ pub(crate) fn observed_text(v: &Value<'_>) -> String {
     }
 }
 
-/// True when `b` has an `xn--` label (any case), which needs the IDNA
-/// mapping to be compared.
-fn has_punycode(b: &[u8]) -> bool {
-    memchr::memchr_iter(b'-', b)
-        .any(|i| i >= 2 && b.get(i + 1) == Some(&b'-') && b[i - 2..i].eq_ignore_ascii_case(b"xn"))
-}
-
 mod quick_tsv;
 
-pub(crate) use quick_tsv::settle_misses;
+pub(crate) use quick_tsv::{settle_misses, Seen};
 
 #[cfg(test)]
 mod quick_check_tests;

@@ -16,7 +16,7 @@ pub fn domain(s: &str) -> Result<String, String> {
     if let Some(d) = plain_domain(t) {
         return Ok(d);
     }
-    let ascii = if t.is_ascii() && !has_xn(t) {
+    let ascii = if t.is_ascii() && !has_xn(t.as_bytes()) {
         t.to_ascii_lowercase()
     } else {
         idna::domain_to_ascii(t)
@@ -54,15 +54,15 @@ fn plain_domain(t: &str) -> Option<String> {
         }
         out.push(c.to_ascii_lowercase());
     }
-    if label == 0 || has_xn(t) {
+    if label == 0 || has_xn(t.as_bytes()) {
         return None;
     }
     String::from_utf8(out).ok()
 }
 
-/// True when `t` has `xn--` in any case.
-fn has_xn(t: &str) -> bool {
-    let b = t.as_bytes();
+/// True when `b` has `xn--` in any case (a punycode label, which needs the
+/// IDNA mapping to be compared).
+pub(crate) fn has_xn(b: &[u8]) -> bool {
     memchr::memchr_iter(b'-', b)
         .any(|i| i >= 2 && b.get(i + 1) == Some(&b'-') && b[i - 2..i].eq_ignore_ascii_case(b"xn"))
 }
@@ -97,13 +97,13 @@ pub fn observed_domain(s: &str) -> Option<Cow<'_, str>> {
         return None;
     }
     let b = t.as_bytes();
+    if has_xn(b) {
+        return idna::domain_to_ascii(t).ok().map(Cow::Owned);
+    }
     if b.iter().all(|c| c.is_ascii() && !c.is_ascii_uppercase()) {
-        if t.contains("xn--") {
-            return idna::domain_to_ascii(t).ok().map(Cow::Owned);
-        }
         return Some(Cow::Borrowed(t));
     }
-    if t.is_ascii() && !t.contains("xn--") && !t.contains("XN--") {
+    if t.is_ascii() {
         return Some(Cow::Owned(t.to_ascii_lowercase()));
     }
     idna::domain_to_ascii(t).ok().map(Cow::Owned)
@@ -469,6 +469,14 @@ mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
 
+    /// One step of xorshift64: deterministic variety for the tests below.
+    fn next(x: &mut u64) -> u64 {
+        *x ^= *x << 13;
+        *x ^= *x >> 7;
+        *x ^= *x << 17;
+        *x
+    }
+
     #[test]
     fn the_dotted_quad_reads_exactly_what_the_standard_parser_reads() {
         // Every string of up to 6 characters over digits and dots, then
@@ -498,9 +506,7 @@ mod tests {
         let mut x = 0x2545_f491_4f6c_dd1du64;
         let pool = b"0123456789.0123456789.255.x 0";
         for _ in 0..2_000_000 {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
+            next(&mut x);
             let len = 7 + (x % 10) as usize;
             let s: Vec<u8> = (0..len)
                 .map(|i| pool[((x >> (i * 5 % 59)) % pool.len() as u64) as usize])
@@ -551,9 +557,7 @@ mod tests {
         // mapped and compatible IPv4 forms.
         let mut x = 0x9e37_79b9_7f4a_7c15u64;
         for _ in 0..300_000 {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
+            next(&mut x);
             let mut g = [0u16; 8];
             for (i, s) in g.iter_mut().enumerate() {
                 // Each group zero half the time, small or full otherwise.
@@ -585,9 +589,7 @@ mod tests {
         let mut x = 0x2545_f491_4f6c_dd1du64;
         let mut plain = 0;
         for _ in 0..200_000 {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
+            next(&mut x);
             let len = 1 + (x % 80) as usize;
             let mut t: Vec<u8> = (0..len)
                 .map(|i| pool[((x >> (i % 60)) as usize + i) % pool.len()])
@@ -598,7 +600,7 @@ mod tests {
             let t = String::from_utf8(t).unwrap();
             let long = check_ascii_domain(&t.to_ascii_lowercase())
                 .ok()
-                .filter(|_| !has_xn(&t))
+                .filter(|_| !has_xn(t.as_bytes()))
                 .map(|_| t.to_ascii_lowercase());
             assert_eq!(plain_domain(&t), long, "{t:?}");
             plain += usize::from(long.is_some());

@@ -15,7 +15,7 @@ use crate::error::Error;
 use crate::hit::{Aggregate, Aggregator, Hit, HitView};
 use crate::input::{self, Progress};
 use crate::logs::{self, Context, LogFormat, Outcome, Record};
-use crate::matcher::{match_record, observed_text, settle_misses};
+use crate::matcher::{match_record, observed_text, settle_misses, Seen};
 use crate::set::{IndicatorSet, LoadReport};
 
 /// How many malformed-record reasons a summary keeps.
@@ -264,6 +264,7 @@ fn work(
 ) {
     let urls = set.has_urls();
     let mut matched = Vec::new();
+    let mut seen = Seen::default();
     loop {
         let batch = match rx.lock() {
             Ok(guard) => match guard.recv() {
@@ -297,7 +298,7 @@ fn work(
         if let (LogFormat::ZeekTsv, Context::Tsv(h)) = (format, &batch.ctx) {
             // Zeek TSV lines first get the quick check for a record that
             // matches nothing; the others are parsed in full.
-            let settled = settle_misses(set, h, data, |i, a, b| {
+            let settled = settle_misses(set, h, data, &mut seen, |i, a, b| {
                 let line = std::str::from_utf8(&data[a..b]);
                 one.line(line, batch.first_line + i, &mut rec, &mut matched, &mut d);
             });

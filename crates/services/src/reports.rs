@@ -261,6 +261,17 @@ struct Loaded {
     drills: Vec<drills::Drill>,
 }
 
+/// What a report of the completed assessment `code` is made of, for a
+/// reader who may see it (another organisation's is not found; one not
+/// yet completed is refused).
+async fn load_completed(store: &Store, ctx: &Ctx, org: Option<&str>, code: &str) -> Result<Loaded> {
+    let mut conn = store.pool().acquire().await.map_err(StoreError::from)?;
+    let org = scope(&mut conn, ctx, org, Permission::ViewAssessments).await?;
+    let a = visible(&mut conn, ctx, org.id, code).await?;
+    require_completed(&a)?;
+    load(&mut conn, &org.name, a).await
+}
+
 async fn load(conn: &mut Conn, org_name: &str, a: Assessment) -> Result<Loaded> {
     let systems = scope_systems(conn, a.org_id, a.id).await?;
     let team = team_of(conn, &a).await?;
@@ -566,13 +577,9 @@ pub async fn render(
     format: ReportFormat,
     lang: Lang,
 ) -> Result<Rendered> {
-    let mut conn = store.pool().acquire().await.map_err(StoreError::from)?;
-    let org = scope(&mut conn, ctx, org, Permission::ViewAssessments).await?;
-    let a = visible(&mut conn, ctx, org.id, code).await?;
-    require_completed(&a)?;
-    let loaded = load(&mut conn, &org.name, a).await?;
-    drop(conn);
-    let model = loaded.model(ctx, kit.catalog, lang);
+    let model = load_completed(store, ctx, org, code)
+        .await?
+        .model(ctx, kit.catalog, lang);
     Ok(Rendered {
         format,
         bytes: render_format(&model, kit, format)?,
@@ -589,11 +596,7 @@ pub async fn problems(
     org: Option<&str>,
     code: &str,
 ) -> Result<Vec<ReportProblem>> {
-    let mut conn = store.pool().acquire().await.map_err(StoreError::from)?;
-    let org = scope(&mut conn, ctx, org, Permission::ViewAssessments).await?;
-    let a = visible(&mut conn, ctx, org.id, code).await?;
-    require_completed(&a)?;
-    let loaded = load(&mut conn, &org.name, a).await?;
+    let loaded = load_completed(store, ctx, org, code).await?;
     Ok(report_gate(
         &loaded.gate_input(),
         &QualificationPolicy::default(),

@@ -12,14 +12,6 @@ pub(crate) struct TsvHeader {
     pub set_separator: String,
     pub unset: String,
     pub empty: String,
-    ts: Option<usize>,
-    orig_h: Option<usize>,
-    resp_h: Option<usize>,
-    query: Option<usize>,
-    answers: Option<usize>,
-    host: Option<usize>,
-    uri: Option<usize>,
-    server_name: Option<usize>,
     /// One past the last column read.
     pub width: usize,
     /// For each column up to `width`, the slot of [`Slots`] it fills.
@@ -34,14 +26,6 @@ impl Default for TsvHeader {
             set_separator: ",".into(),
             unset: "-".into(),
             empty: "(empty)".into(),
-            ts: None,
-            orig_h: None,
-            resp_h: None,
-            query: None,
-            answers: None,
-            host: None,
-            uri: None,
-            server_name: None,
             width: 0,
             roles: Vec::new(),
             has_fields: false,
@@ -103,41 +87,11 @@ impl TsvHeader {
             "#unset_field" => self.unset = one(),
             "#empty_field" => self.empty = one(),
             "#fields" => {
-                let pos = |n: &str| values.iter().position(|v| *v == n);
-                self.ts = pos("ts");
-                self.orig_h = pos("id.orig_h");
-                self.resp_h = pos("id.resp_h");
-                self.query = pos("query");
-                self.answers = pos("answers");
-                self.host = pos("host");
-                self.uri = pos("uri");
-                self.server_name = pos("server_name");
-                self.width = [
-                    self.ts,
-                    self.orig_h,
-                    self.resp_h,
-                    self.query,
-                    self.answers,
-                    self.host,
-                    self.uri,
-                    self.server_name,
-                ]
-                .iter()
-                .flatten()
-                .max()
-                .map_or(0, |m| m + 1);
+                // The column of each slot, in slot order.
+                let cols = COLUMNS.map(|n| values.iter().position(|v| *v == n));
+                self.width = cols.iter().flatten().max().map_or(0, |m| m + 1);
                 self.roles = vec![NONE; self.width];
-                let slots = [
-                    self.ts,
-                    self.orig_h,
-                    self.resp_h,
-                    self.query,
-                    self.answers,
-                    self.host,
-                    self.uri,
-                    self.server_name,
-                ];
-                for (slot, col) in slots.iter().enumerate() {
+                for (slot, col) in cols.iter().enumerate() {
                     if let Some(c) = col {
                         self.roles[*c] = slot as u8;
                     }
@@ -170,6 +124,18 @@ pub(crate) const ANSWERS: usize = 4;
 pub(crate) const HOST: usize = 5;
 pub(crate) const URI: usize = 6;
 pub(crate) const SERVER_NAME: usize = 7;
+
+/// The `#fields` name of each slot's column, in slot order.
+const COLUMNS: [&str; 8] = [
+    "ts",
+    "id.orig_h",
+    "id.resp_h",
+    "query",
+    "answers",
+    "host",
+    "uri",
+    "server_name",
+];
 
 /// The columns a line is read for, by slot.
 type Slots<'a> = [Option<&'a str>; 8];

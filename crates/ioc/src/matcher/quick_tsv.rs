@@ -16,6 +16,18 @@ use crate::logs::TsvHeader;
 use crate::normalize::{dotted_quad, fast_ip, v4_window};
 use crate::set::IndicatorSet;
 
+/// Recent address texts and whether they missed, by a hash of the text:
+/// logs repeat their resolvers, clients and answers. A worker keeps one
+/// for all its batches (the answers depend on the indicator set alone).
+pub(crate) struct Seen(Vec<(u128, bool)>);
+
+impl Default for Seen {
+    fn default() -> Self {
+        // No key of a text of 1 to 15 bytes is 0 (its length is in it).
+        Seen(vec![(0, false); SEEN])
+    }
+}
+
 /// Runs the check over `data`, whole lines of a log with header `h`.
 /// Calls `full(index, start, end)` for each line it cannot settle (its
 /// 0-based index in `data` and its bytes without the line end), in
@@ -24,6 +36,7 @@ pub(crate) fn settle_misses(
     set: &IndicatorSet,
     h: &TsvHeader,
     data: &[u8],
+    seen: &mut Seen,
     mut full: impl FnMut(u64, usize, usize),
 ) -> u64 {
     let sep = h.separator;
@@ -38,7 +51,7 @@ pub(crate) fn settle_misses(
         }
         return 0;
     }
-    let mut check = Check::new(set, h);
+    let mut check = Check::new(set, h, seen);
     let mut line = Line {
         index: 0,
         start: 0,
@@ -203,13 +216,11 @@ struct Check<'s> {
     set_sep: Option<u8>,
     /// The slots read that the quick check looks at, with their columns.
     read: Vec<(usize, usize)>,
-    /// Recent address texts and whether they missed, by a hash of the
-    /// text: logs repeat their resolvers, clients and answers.
-    seen: Vec<(u128, bool)>,
+    seen: &'s mut Seen,
 }
 
 impl<'s> Check<'s> {
-    fn new(set: &'s IndicatorSet, h: &'s TsvHeader) -> Self {
+    fn new(set: &'s IndicatorSet, h: &'s TsvHeader, seen: &'s mut Seen) -> Self {
         let read = h
             .roles
             .iter()
@@ -224,8 +235,7 @@ impl<'s> Check<'s> {
             h,
             set_sep: h.set_separator_byte(),
             read,
-            // No key of a text of 1 to 15 bytes is 0 (its length is in it).
-            seen: vec![(0, false); SEEN],
+            seen,
         }
     }
 
@@ -308,7 +318,7 @@ impl<'s> Check<'s> {
         let key = (u128::from_le_bytes(*w) & ((1u128 << (8 * n)) - 1)) | ((n as u128) << 120);
         let slot = (((key as u64) ^ ((key >> 64) as u64)).wrapping_mul(0x9e37_79b9_7f4a_7c15)
             >> (64 - SEEN_BITS)) as usize;
-        if let Some((k, miss)) = self.seen.get(slot) {
+        if let Some((k, miss)) = self.seen.0.get(slot) {
             if *k == key {
                 return Some(*miss);
             }
@@ -321,7 +331,7 @@ impl<'s> Check<'s> {
             None => self.addr_miss_text(&data[a..b]),
         };
         // Only addresses are kept (names go on to the name lookup).
-        if let (Some(m), Some(s)) = (miss, self.seen.get_mut(slot)) {
+        if let (Some(m), Some(s)) = (miss, self.seen.0.get_mut(slot)) {
             *s = (key, m);
         }
         miss

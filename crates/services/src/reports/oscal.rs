@@ -3,11 +3,8 @@
 use zilv_catalog::{Catalog, Lang};
 use zilv_domain::InvalidInput;
 use zilv_report::OscalOptions;
-use zilv_store::StoreError;
 
-use super::{load, require_completed};
-use crate::access::{scope, Permission};
-use crate::assessments::visible;
+use super::load_completed;
 use crate::{Ctx, Result};
 
 /// Which OSCAL document.
@@ -57,13 +54,9 @@ pub async fn oscal(
     kind: OscalKind,
     lang: Lang,
 ) -> Result<OscalDocument> {
-    let mut conn = store.pool().acquire().await.map_err(StoreError::from)?;
-    let org = scope(&mut conn, ctx, org, Permission::ViewAssessments).await?;
-    let a = visible(&mut conn, ctx, org.id, code).await?;
-    require_completed(&a)?;
-    let loaded = load(&mut conn, &org.name, a).await?;
-    drop(conn);
-    let model = loaded.model(ctx, catalog, lang);
+    let model = load_completed(store, ctx, org, code)
+        .await?
+        .model(ctx, catalog, lang);
     let opts = OscalOptions::default();
     let json = match kind {
         OscalKind::AssessmentResults => {

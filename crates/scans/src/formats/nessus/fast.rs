@@ -11,6 +11,7 @@
 use std::borrow::Cow;
 
 use super::item::{Host, Item};
+use super::split::is_space;
 use crate::finding::Finding;
 use crate::sink::complete;
 use crate::text::non_empty;
@@ -20,10 +21,6 @@ const MAX_DEPTH: usize = 200;
 /// Most elements taken in a host property list (the tokenizer refuses a
 /// million).
 const MAX_PROPERTY_NODES: usize = 100_000;
-
-fn is_space(b: u8) -> bool {
-    matches!(b, b' ' | b'\t' | b'\r' | b'\n')
-}
 
 fn trim(b: &[u8]) -> &[u8] {
     let start = b.iter().position(|c| !is_space(*c)).unwrap_or(b.len());

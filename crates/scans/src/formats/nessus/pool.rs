@@ -35,12 +35,6 @@ const FIRST_LOOK: usize = 4 * 1024 * 1024;
 
 /// How many workers to use: one per core when there is more than one.
 pub(crate) fn workers() -> usize {
-    if let Some(n) = std::env::var("TMP_WORKERS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-    {
-        return n;
-    }
     match std::thread::available_parallelism().map(usize::from) {
         Ok(n) if n > 1 => n,
         _ => 0,

@@ -25,7 +25,7 @@ pub(crate) enum Scan {
 }
 
 /// The white space the tokenizer trims from text.
-fn is_space(b: u8) -> bool {
+pub(crate) fn is_space(b: u8) -> bool {
     matches!(b, b' ' | b'\t' | b'\r' | b'\n')
 }
 
