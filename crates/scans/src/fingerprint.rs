@@ -14,56 +14,106 @@ use crate::finding::Finding;
 /// path (`\` as `/`, no leading `./`), the component.
 /// Severity, timestamps, evidence and descriptions are never part of it.
 pub fn fingerprint(f: &Finding) -> String {
+    to_hex(&digest(&Identity {
+        tool: &f.tool,
+        rule_id: &f.rule_id,
+        host: f.host.as_deref(),
+        ip: f.ip.as_deref(),
+        port: f.port,
+        protocol: f.protocol.as_deref(),
+        url: f.url.as_deref(),
+        file_path: f.file_path.as_deref(),
+        component: f.component.as_deref(),
+    }))
+}
+
+/// The fields of a finding that [`fingerprint`] hashes, as the finding
+/// holds them.
+pub(crate) struct Identity<'a> {
+    pub(crate) tool: &'a str,
+    pub(crate) rule_id: &'a str,
+    pub(crate) host: Option<&'a str>,
+    pub(crate) ip: Option<&'a str>,
+    pub(crate) port: Option<u16>,
+    pub(crate) protocol: Option<&'a str>,
+    pub(crate) url: Option<&'a str>,
+    pub(crate) file_path: Option<&'a str>,
+    pub(crate) component: Option<&'a str>,
+}
+
+/// The SHA-256 that [`fingerprint`] writes in hex.
+pub(crate) fn digest(f: &Identity<'_>) -> [u8; 32] {
     let host = f
         .host
-        .as_deref()
         .filter(|h| !h.trim().is_empty())
-        .or(f.ip.as_deref())
+        .or(f.ip)
         .unwrap_or("");
     let path = f
         .file_path
-        .as_deref()
         .map(|p| {
             let p = p.trim().replace('\\', "/");
             p.strip_prefix("./").map(str::to_string).unwrap_or(p)
         })
         .unwrap_or_default();
-    let port = f.port.map(|p| p.to_string()).unwrap_or_default();
+    let mut port = [0u8; 5];
+    let port = match f.port {
+        Some(p) => decimal(p, &mut port),
+        None => "",
+    };
     // The text is gathered first and hashed at once: one call, not many.
     let mut text = Vec::with_capacity(256);
     text.extend_from_slice(b"zilv-finding-v1");
     for (part, lower) in [
-        (f.tool.as_str(), true),
-        (f.rule_id.as_str(), false),
+        (f.tool, true),
+        (f.rule_id, false),
         (host, true),
-        (port.as_str(), false),
-        (f.protocol.as_deref().unwrap_or(""), true),
-        (
-            f.url
-                .as_deref()
-                .map(normalize_url)
-                .unwrap_or_default()
-                .as_str(),
-            false,
-        ),
+        (port, false),
+        (f.protocol.unwrap_or(""), true),
+        (f.url.map(normalize_url).unwrap_or_default().as_str(), false),
         (path.as_str(), false),
-        (f.component.as_deref().unwrap_or(""), false),
+        (f.component.unwrap_or(""), false),
     ] {
         text.push(b'\n');
         push_part(&mut text, part, lower);
     }
-    to_hex(&Sha256::digest(&text))
+    Sha256::digest(&text).into()
+}
+
+/// `n` in decimal, written into `buf`.
+fn decimal(mut n: u16, buf: &mut [u8; 5]) -> &str {
+    let mut i = buf.len();
+    loop {
+        i -= 1;
+        if let Some(d) = buf.get_mut(i) {
+            *d = b'0' + (n % 10) as u8;
+        }
+        n /= 10;
+        if n == 0 || i == 0 {
+            break;
+        }
+    }
+    std::str::from_utf8(buf.get(i..).unwrap_or_default()).unwrap_or_default()
 }
 
 /// Lowercase hex of `bytes`.
-fn to_hex(bytes: &[u8]) -> String {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    let mut out = String::with_capacity(bytes.len() * 2);
+pub(crate) fn to_hex(bytes: &[u8]) -> String {
+    /// The two digits of every byte.
+    const PAIRS: [[u8; 2]; 256] = {
+        const DIGITS: &[u8; 16] = b"0123456789abcdef";
+        let mut t = [[0u8; 2]; 256];
+        let mut i = 0;
+        while i < 256 {
+            t[i] = [DIGITS[i >> 4], DIGITS[i & 15]];
+            i += 1;
+        }
+        t
+    };
+    let mut out = Vec::with_capacity(bytes.len() * 2);
     for b in bytes {
-        out.push(char::from(DIGITS[usize::from(b >> 4)]));
-        out.push(char::from(DIGITS[usize::from(b & 15)]));
+        out.extend_from_slice(&PAIRS[usize::from(*b)]);
     }
-    out
+    // Only hex digits were written.
+    String::from_utf8(out).unwrap_or_default()
 }
 
 /// Adds one part to the hashed text: trimmed, line breaks as spaces,
@@ -144,5 +194,15 @@ mod tests {
         );
         assert_eq!(normalize_url("https://h:8443"), "https://h:8443/");
         assert_eq!(normalize_url("/x?q"), "/x?q=");
+    }
+
+    #[test]
+    fn ports_and_digests_are_written_as_the_formatter_writes_them() {
+        for p in [0u16, 7, 10, 80, 443, 8080, 9999, 10000, 65535] {
+            assert_eq!(decimal(p, &mut [0; 5]), p.to_string());
+        }
+        let bytes: Vec<u8> = (0..=255).collect();
+        let want: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+        assert_eq!(to_hex(&bytes), want);
     }
 }

@@ -2,7 +2,7 @@
 
 use crate::error::{Location, ParseError};
 use crate::finding::{Finding, Severity};
-use crate::fingerprint::fingerprint;
+use crate::fingerprint::{fingerprint, to_hex};
 
 pub(crate) type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
@@ -15,6 +15,14 @@ pub(crate) fn complete(f: &mut Finding) {
     f.cwes.sort_unstable();
     f.cwes.dedup();
     f.fingerprint = fingerprint(f);
+}
+
+/// [`complete`], with the fingerprint's digest computed before (on
+/// another thread, from the same fields).
+pub(crate) fn complete_with(f: &mut Finding, digest: &[u8; 32]) {
+    f.cwes.sort_unstable();
+    f.cwes.dedup();
+    f.fingerprint = to_hex(digest);
 }
 
 /// Where a parser puts the findings it reads: a [`Sink`], or a list kept

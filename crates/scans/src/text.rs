@@ -88,14 +88,14 @@ pub(crate) fn cwes_in(s: &str) -> Vec<u32> {
 
 /// Whether `s` looks like a CVE identifier (`CVE-YYYY-N…`).
 pub(crate) fn is_cve(s: &str) -> bool {
-    let s = s.trim();
-    let mut parts = s.splitn(3, '-');
-    matches!(
-        (parts.next(), parts.next(), parts.next()),
-        (Some(p), Some(y), Some(n)) if p.eq_ignore_ascii_case("cve")
-            && y.len() == 4 && y.chars().all(|c| c.is_ascii_digit())
-            && !n.is_empty() && n.chars().all(|c| c.is_ascii_digit())
-    )
+    let b = s.trim().as_bytes();
+    let digits = |d: &[u8]| !d.is_empty() && d.iter().all(u8::is_ascii_digit);
+    match (b.get(..4), b.get(4..8), b.get(8), b.get(9..)) {
+        (Some(p), Some(y), Some(b'-'), Some(n)) => {
+            p.eq_ignore_ascii_case(b"cve-") && digits(y) && digits(n)
+        }
+        _ => false,
+    }
 }
 
 /// [`push_cve`] of an owned text, upper-cased in place when it needs no trimming.
@@ -133,8 +133,19 @@ pub(crate) fn references(s: &str) -> Vec<String> {
     };
     if s.is_ascii() {
         // The white space of ASCII text, split on bytes (the same words).
-        let space = |c: char| matches!(c, ' ' | '\t' | '\n' | '\x0B' | '\x0C' | '\r');
-        s.split(space).filter(|w| !w.is_empty()).for_each(&mut add);
+        let space = |c: &u8| matches!(c, b' ' | b'\t' | b'\n' | b'\x0B' | b'\x0C' | b'\r');
+        let b = s.as_bytes();
+        let mut start = 0;
+        while start < b.len() {
+            let end = b
+                .get(start..)
+                .and_then(|r| r.iter().position(space))
+                .map_or(b.len(), |i| start + i);
+            if let Some(w) = s.get(start..end).filter(|w| !w.is_empty()) {
+                add(w);
+            }
+            start = end + 1;
+        }
     } else {
         s.split_whitespace().for_each(&mut add);
     }
@@ -209,6 +220,33 @@ mod tests {
         assert_eq!(non_empty_owned(" ".into()), None);
         assert_eq!(cwes_in("CWE-524: x, CWE-525 and CWE-524"), vec![524, 525]);
         assert!(is_cve("cve-2020-15999") && !is_cve("CVE-20-1"));
+        // The same answers as splitting on dashes, on texts near the form.
+        let by_parts = |s: &str| {
+            let mut parts = s.trim().splitn(3, '-');
+            matches!(
+                (parts.next(), parts.next(), parts.next()),
+                (Some(p), Some(y), Some(n)) if p.eq_ignore_ascii_case("cve")
+                    && y.len() == 4 && y.chars().all(|c| c.is_ascii_digit())
+                    && !n.is_empty() && n.chars().all(|c| c.is_ascii_digit())
+            )
+        };
+        let alphabet = ['C', 'v', 'E', '-', '1', '9', ' ', 'x', '\u{e9}'];
+        let mut state = 0x2545_f491_4f6c_dd1du64;
+        for _ in 0..50_000 {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            let mut t = String::from(
+                ["CVE-2020-1", "cve-1999-", " CVE-0000-12 ", ""][(state % 4) as usize],
+            );
+            for k in 0..(state >> 8) % 4 {
+                let c = alphabet[((state >> (12 + 4 * k)) % alphabet.len() as u64) as usize];
+                let at = ((state >> (30 + 5 * k)) as usize) % (t.chars().count() + 1);
+                let byte_at = t.char_indices().nth(at).map_or(t.len(), |(i, _)| i);
+                t.insert(byte_at, c);
+            }
+            assert_eq!(is_cve(&t), by_parts(&t), "{t:?}");
+        }
         assert_eq!(
             url_host_port("https://u@Example.com:8443/x"),
             (Some("example.com".into()), Some(8443))

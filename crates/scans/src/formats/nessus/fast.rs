@@ -8,12 +8,12 @@
 //! property list near its limits) it gives up, and the host is read by the
 //! tokenizer, which meets the same things and reports any error.
 
-use std::borrow::Cow;
-
-use super::item::{Host, Item};
+use super::find;
+use super::item::{Host, Item, Piece};
 use super::split::is_space;
 use crate::finding::Finding;
-use crate::sink::complete;
+use crate::fingerprint::digest;
+use crate::sink::complete_with;
 use crate::text::non_empty;
 
 /// Deepest nesting taken (the tokenizer refuses 4096 in the whole report).
@@ -21,19 +21,25 @@ const MAX_DEPTH: usize = 200;
 /// Most elements taken in a host property list (the tokenizer refuses a
 /// million).
 const MAX_PROPERTY_NODES: usize = 100_000;
+/// Most attributes taken on one tag.
+const MAX_ATTRIBUTES: usize = 32;
 
-fn trim(b: &[u8]) -> &[u8] {
-    let start = b.iter().position(|c| !is_space(*c)).unwrap_or(b.len());
-    let end = b
-        .iter()
-        .rposition(|c| !is_space(*c))
-        .map_or(start, |i| i + 1);
-    b.get(start..end).unwrap_or_default()
+/// The range `from..to` of `bytes` without white space at its ends.
+fn trim(bytes: &[u8], from: usize, to: usize) -> (usize, usize) {
+    let mut a = from;
+    let mut b = to;
+    while a < b && bytes.get(a).is_some_and(|c| is_space(*c)) {
+        a += 1;
+    }
+    while b > a && bytes.get(b - 1).is_some_and(|c| is_space(*c)) {
+        b -= 1;
+    }
+    (a, b)
 }
 
 /// The name without its namespace prefix.
 fn local_name(name: &[u8]) -> &[u8] {
-    match memchr::memchr(b':', name) {
+    match name.iter().position(|b| *b == b':') {
         Some(i) => name.get(i + 1..).unwrap_or_default(),
         None => name,
     }
@@ -44,12 +50,11 @@ fn local_name(name: &[u8]) -> &[u8] {
 fn tag_end(bytes: &[u8], from: usize) -> Option<usize> {
     let mut i = from;
     loop {
-        i += memchr::memchr3(b'>', b'"', b'\'', bytes.get(i..)?)?;
+        i = find::first_of3(bytes, i, b'>', b'"', b'\'')?;
         match *bytes.get(i)? {
             b'>' => return Some(i),
-            q => i += 1 + memchr::memchr(q, bytes.get(i + 1..)?)?,
+            q => i = find::first(bytes, i + 1, q)? + 1,
         }
-        i += 1;
     }
 }
 
@@ -61,18 +66,16 @@ fn closing(bytes: &[u8], from: usize, end: &[u8]) -> Option<usize> {
         .find(|&i| bytes.get(..i).is_some_and(|b| b.ends_with(end)))
 }
 
-/// Text or an attribute value as the tokenizer gives it: decoded and
-/// unescaped, or as it stands (lossily decoded) if it cannot be decoded.
-/// None for entities other than the five named ones.
-fn unescape(raw: &[u8]) -> Option<Cow<'_, str>> {
-    let Ok(s) = std::str::from_utf8(raw) else {
-        return Some(String::from_utf8_lossy(raw));
-    };
-    if memchr::memchr(b'&', raw).is_none() {
-        return Some(Cow::Borrowed(s));
+/// Text or an attribute value `src[a..b]` as the tokenizer gives it,
+/// unescaped: the range itself when it holds no entity. None for entities
+/// other than the five named ones.
+fn unescape(src: &str, a: usize, b: usize) -> Option<Piece> {
+    let raw = src.get(a..b)?;
+    if find::first(raw.as_bytes(), 0, b'&').is_none() {
+        return Some(Piece::At(a, b));
     }
-    let mut out = String::with_capacity(s.len());
-    let mut rest = s;
+    let mut out = String::with_capacity(raw.len());
+    let mut rest = raw;
     while let Some(i) = rest.find('&') {
         out.push_str(rest.get(..i)?);
         let after = rest.get(i + 1..)?;
@@ -88,14 +91,18 @@ fn unescape(raw: &[u8]) -> Option<Cow<'_, str>> {
         rest = after.get(semi + 1..)?;
     }
     out.push_str(rest);
-    Some(Cow::Owned(out))
+    Some(Piece::Own(out))
 }
 
-/// The attributes after a tag's name, `name="value"` each after white
-/// space: (name, raw value) in order; None if written otherwise.
-fn attributes(rest: &[u8]) -> Option<Vec<(&[u8], &[u8])>> {
-    let mut out: Vec<(&[u8], &[u8])> = Vec::with_capacity(8);
-    let mut i = 0;
+/// The attributes of a tag, `name="value"` each after white space, from
+/// `bytes[from..to]` (after the tag's name): how many, each as its name
+/// and the range of its raw value. None if written otherwise, or too many.
+type Attributes<'a> = ([(&'a [u8], usize, usize); MAX_ATTRIBUTES], usize);
+
+fn attributes(bytes: &[u8], from: usize, to: usize) -> Option<Attributes<'_>> {
+    let mut out: Attributes<'_> = ([(&[], 0, 0); MAX_ATTRIBUTES], 0);
+    let rest = bytes.get(..to)?;
+    let mut i = from;
     loop {
         let space = rest.get(i..)?.iter().take_while(|b| is_space(**b)).count();
         i += space;
@@ -124,20 +131,23 @@ fn attributes(rest: &[u8]) -> Option<Vec<(&[u8], &[u8])>> {
         if q != b'"' && q != b'\'' {
             return None;
         }
-        let len = memchr::memchr(q, rest.get(i + 1..)?)?;
-        let value = rest.get(i + 1..i + 1 + len)?;
+        let len = find::first(rest, i + 1, q)? - (i + 1);
+        let value = (i + 1, i + 1 + len);
         i += len + 2;
-        if out.iter().any(|(k, _)| *k == key) {
+        let (list, n) = &mut out;
+        if list.get(..*n)?.iter().any(|(k, ..)| *k == key) {
             return None;
         }
-        out.push((key, value));
+        *list.get_mut(*n)? = (key, value.0, value.1);
+        *n += 1;
     }
 }
 
 /// The unescaped value of the first attribute whose local name is `name`.
-fn attr_value(attrs: &[(&[u8], &[u8])], name: &[u8]) -> Option<Option<String>> {
-    match attrs.iter().find(|(k, _)| local_name(k) == name) {
-        Some((_, v)) => Some(Some(unescape(v)?.into_owned())),
+fn attr_value(src: &str, attrs: &Attributes<'_>, name: &[u8]) -> Option<Option<String>> {
+    let (list, n) = attrs;
+    match list.get(..*n)?.iter().find(|(k, ..)| local_name(k) == name) {
+        Some((_, a, b)) => Some(Some(unescape(src, *a, *b)?.get(src).to_string())),
         None => Some(None),
     }
 }
@@ -162,46 +172,117 @@ impl Properties {
     }
 }
 
-/// What the host holds so far.
+/// What a worker read of a plainly written host: its items, not yet made
+/// into findings, and the host as each item saw it.
+pub(crate) struct Plain {
+    /// Each item, the version of the host it saw, the digest of its
+    /// finding's fingerprint and the input offset after it.
+    items: Vec<(Item, usize, [u8; 32], u64)>,
+    host: Versions,
+}
+
+impl Plain {
+    /// The findings, completed, each with the input offset after its item;
+    /// `src`: the text of the host's bytes.
+    pub(crate) fn findings(self, src: &str) -> impl Iterator<Item = (Finding, u64)> + '_ {
+        let host = self.host;
+        self.items.into_iter().map(move |(item, h, digest, at)| {
+            let mut f = item.finding(host.version(h), src);
+            complete_with(&mut f, &digest);
+            (f, at)
+        })
+    }
+
+    /// The host as its end left it.
+    pub(crate) fn host(&self) -> Host {
+        self.host.current.clone()
+    }
+}
+
+/// The host as it changes while being read: items see the version of
+/// their end (host properties may follow items).
 #[derive(Default)]
-struct Reading {
-    host: Host,
+struct Versions {
+    current: Host,
+    /// Versions seen by items before a change, oldest first; the current
+    /// one is numbered `past.len()`.
+    past: Vec<Host>,
+    /// Whether an item saw the current version.
+    seen: bool,
+}
+
+impl Versions {
+    /// The host, to change (a new version if an item saw this one).
+    fn current_mut(&mut self) -> &mut Host {
+        if self.seen {
+            self.past.push(self.current.clone());
+            self.seen = false;
+        }
+        &mut self.current
+    }
+
+    /// The number of the current version, which an item sees.
+    fn see(&mut self) -> usize {
+        self.seen = true;
+        self.past.len()
+    }
+
+    fn version(&self, n: usize) -> &Host {
+        self.past.get(n).unwrap_or(&self.current)
+    }
+}
+
+/// What the host holds so far.
+struct Reading<'s> {
+    src: &'s str,
+    host: Versions,
     item: Option<Item>,
     /// Depth inside the item (0: directly in it).
     item_depth: usize,
     properties: Option<Properties>,
-    found: Vec<(Finding, u64)>,
+    items: Vec<(Item, usize, [u8; 32], u64)>,
 }
 
-impl Reading {
+impl<'s> Reading<'s> {
     fn emit(&mut self, item: Item, at: u64) {
-        let mut f = item.finding(&self.host);
-        complete(&mut f);
-        self.found.push((f, at));
+        let h = self.host.see();
+        let d = digest(&item.identity(&self.host.current, self.src));
+        self.items.push((item, h, d, at));
     }
 
-    /// A start tag (`empty`: a self-closed one); `first`: the host's own.
-    fn start(&mut self, name: &[u8], rest: &[u8], empty: bool, first: bool, at: u64) -> Option<()> {
-        let local = local_name(name);
+    /// A start tag, its name at `name` and the rest of its content from
+    /// `from` to `to` (`empty`: a self-closed one); `first`: the host's own.
+    fn start(
+        &mut self,
+        bytes: &[u8],
+        name: (usize, usize),
+        (from, to): (usize, usize),
+        (empty, first): (bool, bool),
+        at: u64,
+    ) -> Option<()> {
+        let local = local_name(bytes.get(name.0..name.1)?);
+        let src = self.src;
         if first {
-            let attrs = attributes(rest)?;
-            self.host = Host {
-                name: attr_value(&attrs, b"name")?.as_deref().and_then(non_empty),
+            let attrs = attributes(bytes, from, to)?;
+            *self.host.current_mut() = Host {
+                name: attr_value(src, &attrs, b"name")?
+                    .as_deref()
+                    .and_then(non_empty),
                 ..Host::default()
             };
             return Some(());
         }
         if let Some(p) = self.properties.as_mut() {
             // Every attribute in the list is read.
-            let attrs = attributes(rest)?;
+            let attrs = attributes(bytes, from, to)?;
             p.nodes += 1;
             if p.nodes > MAX_PROPERTY_NODES {
                 return None;
             }
             if p.depth == 0 && local == b"tag" {
-                let name = attr_value(&attrs, b"name")?;
+                let name = attr_value(src, &attrs, b"name")?;
                 if empty {
-                    Properties::set(&mut self.host, name.as_deref(), "");
+                    Properties::set(self.host.current_mut(), name.as_deref(), "");
                 } else {
                     p.tag = Some((name, String::new()));
                 }
@@ -215,7 +296,7 @@ impl Reading {
             if empty {
                 if self.item_depth == 0 {
                     it.open(local);
-                    it.close();
+                    it.close(src);
                 }
             } else {
                 self.item_depth += 1;
@@ -229,9 +310,10 @@ impl Reading {
             b"ReportHost" => return None,
             b"ReportItem" => {
                 let mut item = Item::default();
-                for (k, v) in attributes(rest)? {
-                    let value = unescape(v)?;
-                    item.attr(local_name(k), || value.into_owned());
+                let (list, n) = attributes(bytes, from, to)?;
+                for (k, a, b) in list.get(..n)? {
+                    let value = unescape(src, *a, *b)?;
+                    item.attr(local_name(k), || value);
                 }
                 if empty {
                     self.emit(item, at);
@@ -241,7 +323,7 @@ impl Reading {
                 }
             }
             b"HostProperties" if !empty => {
-                attributes(rest)?;
+                attributes(bytes, from, to)?;
                 self.properties = Some(Properties::default());
             }
             _ => {}
@@ -259,14 +341,15 @@ impl Reading {
     }
 
     /// Text (unescaped) or a CDATA section directly in the current element.
-    fn text(&mut self, text: Cow<'_, str>) -> Option<()> {
+    fn text(&mut self, text: Piece) -> Option<()> {
+        let src = self.src;
         if let Some(p) = self.properties.as_mut() {
             if p.depth == 1 {
                 if let Some((_, t)) = p.tag.as_mut() {
                     if !t.is_empty() {
                         t.push(' ');
                     }
-                    t.push_str(&text);
+                    t.push_str(text.get(src));
                 }
             }
             return Some(());
@@ -274,7 +357,7 @@ impl Reading {
         if let Some(it) = self.item.as_mut() {
             if self.item_depth == 1 && it.wants_text() {
                 // Hosts are smaller than the limit of an item's text.
-                it.add_text(text, "", 0).ok()?;
+                it.add_piece(text, src, "", 0).ok()?;
             }
         }
         Some(())
@@ -288,7 +371,7 @@ impl Reading {
             } else {
                 if p.depth == 1 {
                     if let Some((name, text)) = p.tag.take() {
-                        Properties::set(&mut self.host, name.as_deref(), &text);
+                        Properties::set(self.host.current_mut(), name.as_deref(), &text);
                     }
                 }
                 p.depth -= 1;
@@ -302,7 +385,7 @@ impl Reading {
         } else {
             if self.item_depth == 1 {
                 if let Some(it) = self.item.as_mut() {
-                    it.close();
+                    it.close(self.src);
                 }
             }
             self.item_depth -= 1;
@@ -310,25 +393,30 @@ impl Reading {
     }
 }
 
-/// The findings (completed, each with the input offset after its item) and
-/// the host of `bytes`: white space, then one report host to the last byte.
-/// `base`: the input offset of `bytes`. None if the host is not written
-/// plainly enough.
-pub(crate) fn host(bytes: &[u8], base: u64) -> Option<(Vec<(Finding, u64)>, Host)> {
+/// The items (each with the input offset after it) and the host of
+/// `src`: white space, then one report host to the last byte. `base`: the
+/// input offset of `src`. None if the host is not written plainly enough.
+/// (Bytes that are not UTF-8 are for the tokenizer, which decodes lossily.)
+pub(crate) fn host(src: &str, base: u64) -> Option<Plain> {
+    let bytes = src.as_bytes();
     let mut r = Reading {
+        src,
+        host: Versions::default(),
+        item: None,
+        item_depth: 0,
+        properties: None,
         // About one finding per kilobyte, as a start.
-        found: Vec::with_capacity(bytes.len() / 1024 + 1),
-        ..Reading::default()
+        items: Vec::with_capacity(bytes.len() / 1024 + 1),
     };
     // Names of the open elements, as ranges of `bytes`.
     let mut open: Vec<(usize, usize)> = Vec::with_capacity(16);
     let mut at = 0usize;
     loop {
-        let lt = at + memchr::memchr(b'<', bytes.get(at..)?)?;
+        let lt = find::first(bytes, at, b'<')?;
         if r.wants_text() {
-            let text = trim(bytes.get(at..lt)?);
-            if !text.is_empty() {
-                r.text(unescape(text)?)?;
+            let (a, b) = trim(bytes, at, lt);
+            if a < b {
+                r.text(unescape(src, a, b)?)?;
             }
         }
         let end = match *bytes.get(lt + 1)? {
@@ -339,7 +427,7 @@ pub(crate) fn host(bytes: &[u8], base: u64) -> Option<(Vec<(Finding, u64)>, Host
                 } else if rest.starts_with(b"<![CDATA[") {
                     let e = closing(bytes, lt + 9, b"]]")?;
                     if r.wants_text() {
-                        r.text(String::from_utf8_lossy(bytes.get(lt + 9..e - 2)?))?;
+                        r.text(Piece::At(lt + 9, e - 2))?;
                     }
                     e
                 } else {
@@ -359,7 +447,10 @@ pub(crate) fn host(bytes: &[u8], base: u64) -> Option<(Vec<(Finding, u64)>, Host
                 }
                 if open.is_empty() {
                     // The host's end: the last thing in the bytes.
-                    return (e + 1 == bytes.len()).then_some((r.found, r.host));
+                    return (e + 1 == bytes.len()).then_some(Plain {
+                        items: r.items,
+                        host: r.host,
+                    });
                 }
                 r.end(base + e as u64 + 1);
                 e
@@ -367,11 +458,11 @@ pub(crate) fn host(bytes: &[u8], base: u64) -> Option<(Vec<(Finding, u64)>, Host
             b'?' => return None,
             _ => {
                 let e = tag_end(bytes, lt + 1)?;
-                let content = bytes.get(lt + 1..e)?;
-                let (content, empty) = match content.strip_suffix(b"/") {
-                    Some(c) => (c, true),
-                    None => (content, false),
+                let (content_end, empty) = match bytes.get(e - 1) {
+                    Some(b'/') if e > lt + 1 => (e - 1, true),
+                    _ => (e, false),
                 };
+                let content = bytes.get(lt + 1..content_end)?;
                 let name_len = content
                     .iter()
                     .position(|b| is_space(*b))
@@ -381,10 +472,10 @@ pub(crate) fn host(bytes: &[u8], base: u64) -> Option<(Vec<(Finding, u64)>, Host
                     return None;
                 }
                 r.start(
-                    name,
-                    content.get(name_len..)?,
-                    empty,
-                    open.is_empty(),
+                    bytes,
+                    (lt + 1, lt + 1 + name_len),
+                    (lt + 1 + name_len, content_end),
+                    (empty, open.is_empty()),
                     base + e as u64 + 1,
                 )?;
                 if !empty {

@@ -16,6 +16,7 @@ use crate::text::non_empty;
 use crate::xml::Xml;
 
 mod fast;
+mod find;
 mod item;
 mod pool;
 mod split;
@@ -129,7 +130,7 @@ fn walk<E: Emit>(
             },
             (Event::Empty(e), None) if e.local_name().as_ref() == b"ReportItem" => {
                 let done = Item::start(&e, input, pos)?;
-                if out.emit(done.finding(&w.host), pos).is_err() {
+                if out.emit(done.finding(&w.host, ""), pos).is_err() {
                     return Err(out.stop_error(Location::Byte(pos)));
                 }
             }
@@ -141,7 +142,7 @@ fn walk<E: Emit>(
             }
             (Event::Empty(e), Some(it)) if w.depth == 0 => {
                 it.open(e.local_name().as_ref());
-                it.close();
+                it.close("");
             }
             (Event::Text(e), Some(it)) if w.depth == 1 && it.wants_text() => match e.unescape() {
                 Ok(t) => it.add_text(t, input, pos)?,
@@ -153,13 +154,13 @@ fn walk<E: Emit>(
             (Event::End(_), Some(it)) => {
                 if w.depth == 0 {
                     if let Some(done) = w.item.take() {
-                        if out.emit(done.finding(&w.host), pos).is_err() {
+                        if out.emit(done.finding(&w.host, ""), pos).is_err() {
                             return Err(out.stop_error(Location::Byte(pos)));
                         }
                     }
                 } else {
                     if w.depth == 1 {
-                        it.close();
+                        it.close("");
                     }
                     w.depth -= 1;
                 }

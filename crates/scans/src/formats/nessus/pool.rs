@@ -48,9 +48,19 @@ struct Job {
     reply: SyncSender<Done>,
 }
 
+/// The findings a worker read of a host.
+enum Found {
+    /// Completed, each with the input offset after its item.
+    Findings(Vec<(crate::finding::Finding, u64)>),
+    /// A host written plainly, and its bytes as text: its findings are
+    /// made from them when handed on (so that the thread that frees their
+    /// strings is the one that allocated them).
+    Plain(fast::Plain, String),
+}
+
 /// What a worker made of a host.
 struct Done {
-    findings: Vec<(crate::finding::Finding, u64)>,
+    found: Found,
     /// The host as its end left it (items after it, outside any host, are
     /// still of it).
     host: Host,
@@ -59,9 +69,20 @@ struct Done {
     whole: bool,
     /// Whether the host was written plainly ([`fast`]).
     plain: bool,
-    /// The host's bytes and where they begin, to place a stop in them.
+    /// The host's bytes (unless they are in [`Found::Plain`]) and where
+    /// they begin, to place a stop in them.
     bytes: Vec<u8>,
     at: Position,
+}
+
+impl Done {
+    /// The host's bytes.
+    fn into_bytes(self) -> Vec<u8> {
+        match self.found {
+            Found::Plain(_, text) => text.into_bytes(),
+            Found::Findings(_) => self.bytes,
+        }
+    }
 }
 
 /// The workers of one parse, started when the first host is found.
@@ -192,24 +213,40 @@ impl<'scope, 'env> Pool<'scope, 'env> {
             return Err(stopped(xml));
         };
         if !done.whole {
-            let mut bytes = done.bytes;
+            let at = done.at;
+            let mut bytes = done.into_bytes();
             while let Some(next) = self.pop() {
                 let Ok(next) = next.recv() else {
                     return Err(stopped(xml));
                 };
-                bytes.extend_from_slice(&next.bytes);
+                bytes.extend_from_slice(&next.into_bytes());
             }
-            xml.unskip(bytes, done.at);
+            xml.unskip(bytes, at);
             return Ok(None);
         }
-        for (f, at) in done.findings {
-            if out.deliver(f).is_err() {
-                return Err(out.stop_error(done.at.locate_in(&done.bytes, at)));
+        let at = done.at;
+        let host = match done.found {
+            Found::Findings(findings) => {
+                for (f, after) in findings {
+                    if out.deliver(f).is_err() {
+                        return Err(out.stop_error(at.locate_in(&done.bytes, after)));
+                    }
+                }
+                done.host
             }
-        }
+            Found::Plain(items, text) => {
+                let host = items.host();
+                for (f, after) in items.findings(&text) {
+                    if out.deliver(f).is_err() {
+                        return Err(out.stop_error(at.locate_in(text.as_bytes(), after)));
+                    }
+                }
+                host
+            }
+        };
         self.hosts += 1;
         self.plain += usize::from(done.plain);
-        Ok(Some(done.host))
+        Ok(Some(host))
     }
 }
 
@@ -251,18 +288,25 @@ fn parse_host(input: &str, job: Job) -> Done {
     let end = at.offset + job.bytes.len() as u64;
     let mut w = Walk::default();
     let mut kept = Kept::default();
-    if let Some((findings, host)) = fast::host(&job.bytes, at.offset) {
-        return Done {
-            findings,
-            host,
-            whole: true,
-            plain: true,
-            bytes: job.bytes,
-            at,
-        };
-    }
+    // A host written plainly is read as text, checked once here.
+    let bytes = match String::from_utf8(job.bytes) {
+        Ok(text) => match fast::host(&text, at.offset) {
+            Some(plain) => {
+                return Done {
+                    found: Found::Plain(plain, text),
+                    host: Host::default(),
+                    whole: true,
+                    plain: true,
+                    bytes: Vec::new(),
+                    at,
+                }
+            }
+            None => text.into_bytes(),
+        },
+        Err(e) => e.into_bytes(),
+    };
     let whole = {
-        let mut xml = Xml::of_bytes(input, &job.bytes, at);
+        let mut xml = Xml::of_bytes(input, &bytes, at);
         xml.assume_open(&HOST_PARENTS);
         // The cut was right if the host ended there. An error may come of
         // a wrong cut: the host is then read again in order, and the
@@ -270,11 +314,11 @@ fn parse_host(input: &str, job: Job) -> Done {
         walk(&mut xml, &mut kept, &mut w, Part::Host).is_ok() && xml.consumed().offset == end
     };
     Done {
-        findings: kept.findings,
+        found: Found::Findings(kept.findings),
         host: w.host,
         whole,
         plain: false,
-        bytes: job.bytes,
+        bytes,
         at,
     }
 }
