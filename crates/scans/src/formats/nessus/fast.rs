@@ -482,6 +482,13 @@ pub(crate) fn host(src: &str, base: u64) -> Option<Plain> {
                     if open.len() >= MAX_DEPTH {
                         return None;
                     }
+                    if !open.is_empty() {
+                        if let Some(end) = text_and_end(&mut r, bytes, e + 1, name, base) {
+                            // An element of text alone, read whole.
+                            at = end + 1;
+                            continue;
+                        }
+                    }
                     open.push((lt + 1, name_len));
                 }
                 e
@@ -489,4 +496,37 @@ pub(crate) fn host(src: &str, base: u64) -> Option<Plain> {
         };
         at = end + 1;
     }
+}
+
+/// For an element whose content begins at `bytes[from]` and that holds
+/// text alone, then its end tag written `</name>`: reads the text and the
+/// end as the loop of [`host`] would (the element is inside another) and
+/// answers the index of the end tag's `>`. None, having read nothing, for
+/// any other element.
+fn text_and_end(
+    r: &mut Reading<'_>,
+    bytes: &[u8],
+    from: usize,
+    name: &[u8],
+    base: u64,
+) -> Option<usize> {
+    let lt = find::first(bytes, from, b'<')?;
+    let close = bytes.get(lt + 1..)?;
+    if close.first() != Some(&b'/')
+        || close.get(1..1 + name.len()) != Some(name)
+        || close.get(1 + name.len()) != Some(&b'>')
+    {
+        return None;
+    }
+    if r.wants_text() {
+        let (a, b) = trim(bytes, from, lt);
+        if a < b {
+            let text = unescape(r.src, a, b);
+            // Text that the loop would give up on is left to it.
+            r.text(text?)?;
+        }
+    }
+    let gt = lt + 2 + name.len();
+    r.end(base + gt as u64 + 1);
+    Some(gt)
 }
