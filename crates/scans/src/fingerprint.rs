@@ -122,8 +122,16 @@ fn push_part(text: &mut Vec<u8>, part: &str, lower: bool) {
     // Trimming first and then replacing inner line breaks gives the same
     // text as replacing them first and trimming, since both are whitespace.
     let part = part.trim();
-    let plain = !part.contains(['\n', '\r']);
-    if plain && (!lower || (part.is_ascii() && !part.bytes().any(|b| b.is_ascii_uppercase()))) {
+    // One look at each byte: no line break, and if lowercased, nothing
+    // that lowercasing changes (ASCII without capitals).
+    let as_is = if lower {
+        part.bytes()
+            .all(|b| b.is_ascii() && !b.is_ascii_uppercase() && b != b'\n' && b != b'\r')
+    } else {
+        part.bytes().all(|b| b != b'\n' && b != b'\r')
+    };
+    let plain = as_is || !part.contains(['\n', '\r']);
+    if as_is {
         text.extend_from_slice(part.as_bytes());
     } else {
         let mut p = if lower {

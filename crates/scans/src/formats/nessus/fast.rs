@@ -8,6 +8,8 @@
 //! property list near its limits) it gives up, and the host is read by the
 //! tokenizer, which meets the same things and reports any error.
 
+use std::cell::Cell;
+
 use super::find;
 use super::item::{Host, Item, Piece};
 use super::split::is_space;
@@ -66,12 +68,42 @@ fn closing(bytes: &[u8], from: usize, end: &[u8]) -> Option<usize> {
         .find(|&i| bytes.get(..i).is_some_and(|b| b.ends_with(end)))
 }
 
+/// Where the host's text has an `&`, in order, and where the last look
+/// ended (text is read in order, so a look starts there).
+struct Amps {
+    at: Vec<usize>,
+    next: Cell<usize>,
+}
+
+impl Amps {
+    fn of(src: &str) -> Amps {
+        Amps {
+            at: memchr::memchr_iter(b'&', src.as_bytes()).collect(),
+            next: Cell::new(0),
+        }
+    }
+
+    /// Whether `src[a..b]` holds an `&`.
+    fn within(&self, a: usize, b: usize) -> bool {
+        let mut i = self.next.get();
+        if i > 0 && self.at.get(i - 1).is_some_and(|&p| p >= a) {
+            // A look behind the last one.
+            i = self.at.partition_point(|&p| p < a);
+        }
+        while self.at.get(i).is_some_and(|&p| p < a) {
+            i += 1;
+        }
+        self.next.set(i);
+        self.at.get(i).is_some_and(|&p| p < b)
+    }
+}
+
 /// Text or an attribute value `src[a..b]` as the tokenizer gives it,
 /// unescaped: the range itself when it holds no entity. None for entities
 /// other than the five named ones.
-fn unescape(src: &str, a: usize, b: usize) -> Option<Piece> {
+fn unescape(src: &str, amps: &Amps, a: usize, b: usize) -> Option<Piece> {
     let raw = src.get(a..b)?;
-    if find::first(raw.as_bytes(), 0, b'&').is_none() {
+    if !amps.within(a, b) {
         return Some(Piece::At(a, b));
     }
     let mut out = String::with_capacity(raw.len());
@@ -144,10 +176,15 @@ fn attributes(bytes: &[u8], from: usize, to: usize) -> Option<Attributes<'_>> {
 }
 
 /// The unescaped value of the first attribute whose local name is `name`.
-fn attr_value(src: &str, attrs: &Attributes<'_>, name: &[u8]) -> Option<Option<String>> {
+fn attr_value(
+    src: &str,
+    amps: &Amps,
+    attrs: &Attributes<'_>,
+    name: &[u8],
+) -> Option<Option<String>> {
     let (list, n) = attrs;
     match list.get(..*n)?.iter().find(|(k, ..)| local_name(k) == name) {
-        Some((_, a, b)) => Some(Some(unescape(src, *a, *b)?.get(src).to_string())),
+        Some((_, a, b)) => Some(Some(unescape(src, amps, *a, *b)?.get(src).to_string())),
         None => Some(None),
     }
 }
@@ -235,6 +272,7 @@ impl Versions {
 /// What the host holds so far.
 struct Reading<'s> {
     src: &'s str,
+    amps: Amps,
     host: Versions,
     item: Option<Item>,
     /// Depth inside the item (0: directly in it).
@@ -265,7 +303,7 @@ impl<'s> Reading<'s> {
         if first {
             let attrs = attributes(bytes, from, to)?;
             *self.host.current_mut() = Host {
-                name: attr_value(src, &attrs, b"name")?
+                name: attr_value(src, &self.amps, &attrs, b"name")?
                     .as_deref()
                     .and_then(non_empty),
                 ..Host::default()
@@ -280,7 +318,7 @@ impl<'s> Reading<'s> {
                 return None;
             }
             if p.depth == 0 && local == b"tag" {
-                let name = attr_value(src, &attrs, b"name")?;
+                let name = attr_value(src, &self.amps, &attrs, b"name")?;
                 if empty {
                     Properties::set(self.host.current_mut(), name.as_deref(), "");
                 } else {
@@ -312,7 +350,7 @@ impl<'s> Reading<'s> {
                 let mut item = Item::default();
                 let (list, n) = attributes(bytes, from, to)?;
                 for (k, a, b) in list.get(..n)? {
-                    let value = unescape(src, *a, *b)?;
+                    let value = unescape(src, &self.amps, *a, *b)?;
                     item.attr(local_name(k), || value);
                 }
                 if empty {
@@ -401,6 +439,7 @@ pub(crate) fn host(src: &str, base: u64) -> Option<Plain> {
     let bytes = src.as_bytes();
     let mut r = Reading {
         src,
+        amps: Amps::of(src),
         host: Versions::default(),
         item: None,
         item_depth: 0,
@@ -416,7 +455,7 @@ pub(crate) fn host(src: &str, base: u64) -> Option<Plain> {
         if r.wants_text() {
             let (a, b) = trim(bytes, at, lt);
             if a < b {
-                r.text(unescape(src, a, b)?)?;
+                r.text(unescape(src, &r.amps, a, b)?)?;
             }
         }
         let end = match *bytes.get(lt + 1)? {
@@ -521,7 +560,7 @@ fn text_and_end(
     if r.wants_text() {
         let (a, b) = trim(bytes, from, lt);
         if a < b {
-            let text = unescape(r.src, a, b);
+            let text = unescape(r.src, &r.amps, a, b);
             // Text that the loop would give up on is left to it.
             r.text(text?)?;
         }

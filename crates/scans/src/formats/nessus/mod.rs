@@ -27,21 +27,36 @@ use item::{attr_of, Host, Item};
 const HOST_PARENTS: [&[u8]; 2] = [b"NessusClientData_v2", b"Report"];
 
 pub(crate) fn parse(r: &mut dyn BufRead, sink: &mut Sink<'_>) -> Result<(), ParseError> {
-    parse_with(r, sink, pool::workers()).map(|_| ())
+    parse_with(r, sink, Hosts::Split(pool::workers())).map(|_| ())
 }
 
-/// [`parse`] with `workers` threads for report hosts (none: all on this
-/// one); the number of hosts the workers parsed, and of those written
-/// plainly among them.
+/// How the report hosts directly under `<Report>` are read.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Hosts {
+    /// By the tokenizer, in order, as the rest of the report (what the
+    /// tests compare the other ways with).
+    #[cfg_attr(not(test), allow(dead_code))]
+    InOrder,
+    /// Each cut out whole and read by the plain host reader if it is
+    /// written plainly (else by the tokenizer), on this many worker
+    /// threads (none: on this one).
+    Split(usize),
+}
+
+/// [`parse`], reading the hosts as `hosts` says; the number of hosts cut
+/// out whole, and of those written plainly among them.
 pub(crate) fn parse_with(
     r: &mut dyn BufRead,
     sink: &mut Sink<'_>,
-    workers: usize,
+    hosts: Hosts,
 ) -> Result<(usize, usize), ParseError> {
     let mut xml = Xml::new(sink.input, r);
     let input = sink.input;
     let result = std::thread::scope(|scope| {
-        let mut pool = (workers > 0).then(|| pool::Pool::new(scope, input, workers));
+        let mut pool = match hosts {
+            Hosts::InOrder => None,
+            Hosts::Split(workers) => Some(pool::Pool::new(scope, input, workers)),
+        };
         xml.root(&["NessusClientData_v2"], "a Nessus v2 report")?;
         walk(
             &mut xml,
@@ -67,7 +82,7 @@ struct Walk {
 /// What [`walk`] reads.
 enum Part<'a, 'scope, 'env> {
     /// The rest of the report; report hosts directly under `<Report>` go to
-    /// the pool's workers if there is one.
+    /// the pool if there is one.
     Report(Option<&'a mut pool::Pool<'scope, 'env>>),
     /// One report host directly under `<Report>`, which begins the input.
     Host,

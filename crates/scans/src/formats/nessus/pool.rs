@@ -33,7 +33,8 @@ const IN_FLIGHT_BYTES: usize = 32 * 1024 * 1024;
 /// Bytes looked at first for a host's end (most hosts are smaller).
 const FIRST_LOOK: usize = 4 * 1024 * 1024;
 
-/// How many workers to use: one per core when there is more than one.
+/// How many workers to use: one per core when there is more than one
+/// (else none: hosts are read on the reading thread).
 pub(crate) fn workers() -> usize {
     match std::thread::available_parallelism().map(usize::from) {
         Ok(n) if n > 1 => n,
@@ -132,9 +133,8 @@ impl<'scope, 'env> Pool<'scope, 'env> {
                         Err(_) => return,
                     };
                     let Ok(job) = job else { return };
-                    let reply = job.reply.clone();
                     // The reader may have stopped waiting (an error before).
-                    let _ = reply.send(parse_host(input, job));
+                    let _ = job.reply.send(parse_host(input, job.bytes, job.at));
                 });
             }
             self.jobs = Some(tx);
@@ -159,6 +159,15 @@ impl<'scope, 'env> Pool<'scope, 'env> {
                 None => break,
             };
             xml.skip(len);
+            if self.workers == 0 {
+                // No workers: the host is read here, at once.
+                let done = parse_host(self.input, bytes, at);
+                match self.hand_on(Some(done), out, xml)? {
+                    Some(host) => last = Some(host),
+                    None => return Ok(last),
+                }
+                continue;
+            }
             let (reply, done) = mpsc::sync_channel(1);
             let Some(jobs) = self.jobs() else { break };
             if jobs.send(Job { bytes, at, reply }).is_err() {
@@ -282,14 +291,14 @@ fn next_host(xml: &mut Xml<'_, '_>) -> Result<Option<usize>, ParseError> {
     }
 }
 
-/// Parses one report host as the reading thread would.
-fn parse_host(input: &str, job: Job) -> Done {
-    let at = job.at;
-    let end = at.offset + job.bytes.len() as u64;
+/// Parses one report host, `bytes` from `at` in the input, as the reading
+/// thread would.
+fn parse_host(input: &str, bytes: Vec<u8>, at: Position) -> Done {
+    let end = at.offset + bytes.len() as u64;
     let mut w = Walk::default();
     let mut kept = Kept::default();
     // A host written plainly is read as text, checked once here.
-    let bytes = match String::from_utf8(job.bytes) {
+    let bytes = match String::from_utf8(bytes) {
         Ok(text) => match fast::host(&text, at.offset) {
             Some(plain) => {
                 return Done {

@@ -1,19 +1,20 @@
-//! The report hosts parsed on worker threads give exactly what the parse on
-//! one thread gives: the same findings in the same order, the same error
-//! at the same line and column, the same stop.
+//! The report hosts cut out whole and parsed on worker threads, or on the
+//! reading thread, give exactly what the tokenizer reading them in order
+//! gives: the same findings in the same order, the same error at the same
+//! line and column, the same stop.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::fmt::Write as _;
 use std::path::PathBuf;
 
-use super::parse_with;
+use super::{parse_with, Hosts};
 use crate::finding::Finding;
 use crate::sink::{BoxError, Sink};
 
-/// Findings and the error (as displayed) of a parse with `workers` threads,
+/// Findings and the error (as displayed) of a parse reading hosts so,
 /// the callback stopping the parse at finding `stop_at` if given.
-fn run(bytes: &[u8], workers: usize, stop_at: Option<usize>) -> (Vec<Finding>, Option<String>) {
+fn run(bytes: &[u8], workers: Hosts, stop_at: Option<usize>) -> (Vec<Finding>, Option<String>) {
     let (findings, result) = run_counting(bytes, workers, stop_at);
     (findings, result.err())
 }
@@ -21,7 +22,7 @@ fn run(bytes: &[u8], workers: usize, stop_at: Option<usize>) -> (Vec<Finding>, O
 /// [`run`], with the number of hosts the workers parsed if no error.
 fn run_counting(
     bytes: &[u8],
-    workers: usize,
+    workers: Hosts,
     stop_at: Option<usize>,
 ) -> (Vec<Finding>, Result<(usize, usize), String>) {
     let mut out = Vec::new();
@@ -38,15 +39,24 @@ fn run_counting(
     (out, result)
 }
 
-/// Asserts that one thread and two workers agree on `bytes`; returns the
-/// number of findings.
+/// The ways of reading hosts compared with reading them in order.
+const SPLIT: [Hosts; 2] = [Hosts::Split(0), Hosts::Split(2)];
+
+/// Asserts that hosts cut out (here and on two workers) give what reading
+/// in order gives on `bytes`; returns the number of findings.
 fn same(bytes: &[u8], what: &str) -> usize {
-    let (one, one_err) = run(bytes, 0, None);
-    let (two, two_err) = run(bytes, 2, None);
-    assert_eq!(one_err, two_err, "{what}: errors differ");
-    assert_eq!(one.len(), two.len(), "{what}: finding counts differ");
-    for (i, (a, b)) in one.iter().zip(&two).enumerate() {
-        assert_eq!(a, b, "{what}: finding {i} differs");
+    let (one, one_err) = run(bytes, Hosts::InOrder, None);
+    for hosts in SPLIT {
+        let (two, two_err) = run(bytes, hosts, None);
+        assert_eq!(one_err, two_err, "{what}, {hosts:?}: errors differ");
+        assert_eq!(
+            one.len(),
+            two.len(),
+            "{what}, {hosts:?}: finding counts differ"
+        );
+        for (i, (a, b)) in one.iter().zip(&two).enumerate() {
+            assert_eq!(a, b, "{what}, {hosts:?}: finding {i} differs");
+        }
     }
     one.len()
 }
@@ -133,7 +143,9 @@ fn workers_agree_with_one_thread_on_the_samples() {
         let bytes = sample(name);
         let n = same(&bytes, name);
         assert!(n > 0, "{name}: no findings");
-        assert_eq!(run_counting(&bytes, 2, None).1, Ok(hosts), "{name}");
+        for split in SPLIT {
+            assert_eq!(run_counting(&bytes, split, None).1, Ok(hosts), "{name}");
+        }
     }
 }
 
@@ -145,18 +157,22 @@ fn workers_agree_with_one_thread_on_a_generated_report() {
     // Workers took the hosts but the 6 with what looks like their end in a
     // comment and the 2 whose end tag has a space; of those, the 11 without
     // a character reference or a processing instruction were written plainly.
-    let (_, hosts) = run_counting(&bytes, 2, None);
-    assert_eq!(hosts, Ok((30 - 6 - 2, 11)));
+    for split in SPLIT {
+        let (_, hosts) = run_counting(&bytes, split, None);
+        assert_eq!(hosts, Ok((30 - 6 - 2, 11)), "{split:?}");
+    }
 }
 
 #[test]
 fn workers_stop_where_one_thread_stops() {
     let bytes = generated(12, 10);
     for stop_at in [0, 1, 9, 10, 11, 55, 119] {
-        let one = run(&bytes, 0, Some(stop_at));
-        let two = run(&bytes, 2, Some(stop_at));
+        let one = run(&bytes, Hosts::InOrder, Some(stop_at));
         assert!(one.1.is_some(), "stop at {stop_at}: no error");
-        assert_eq!(one, two, "stop at {stop_at}");
+        for split in SPLIT {
+            let two = run(&bytes, split, Some(stop_at));
+            assert_eq!(one, two, "stop at {stop_at}, {split:?}");
+        }
     }
 }
 
@@ -210,7 +226,7 @@ fn workers_agree_with_one_thread_on_broken_reports() {
                 }
             }
             same(&b, &format!("input {k}, case {case}, at {at}"));
-            errors += usize::from(run(&b, 2, None).1.is_some());
+            errors += usize::from(run(&b, Hosts::Split(2), None).1.is_some());
         }
     }
     // Most edits break the report: the errors were compared, not only findings.
