@@ -276,6 +276,7 @@ fn next_host(xml: &mut Xml<'_, '_>) -> Result<Option<usize>, ParseError> {
     };
     // First what is at hand, then more as needed.
     let mut want = 0;
+    let mut seen = 0;
     loop {
         let bytes = match xml.lines().map(|l| l.ahead(want)) {
             Some(Ok(b)) => b,
@@ -283,10 +284,14 @@ fn next_host(xml: &mut Xml<'_, '_>) -> Result<Option<usize>, ParseError> {
             None => return Ok(None),
         };
         let eof = bytes.len() < want;
-        match split::host(bytes.get(space..).unwrap_or_default(), eof) {
+        let host = bytes.get(space..).unwrap_or_default();
+        match split::host(host, seen, eof) {
             Scan::Host(len) => return Ok(Some(space + len)),
             Scan::No => return Ok(None),
-            Scan::More => want = (bytes.len() * 2).max(FIRST_LOOK),
+            Scan::More => {
+                seen = host.len();
+                want = (bytes.len() * 2).max(FIRST_LOOK);
+            }
         }
     }
 }

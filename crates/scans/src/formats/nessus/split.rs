@@ -38,10 +38,16 @@ pub(crate) fn host_ahead(bytes: &[u8]) -> Option<usize> {
     (rest.starts_with(b"<ReportHost") && (is_space(*after) || *after == b'>')).then_some(space)
 }
 
-/// Where the report host that `bytes` begin with (its start tag) probably ends. `eof`: no
-/// more bytes follow these.
-pub(crate) fn host(bytes: &[u8], eof: bool) -> Scan {
-    match memchr::memmem::find(bytes, END_TAG) {
+/// Where the report host that `bytes` begin with (its start tag) probably
+/// ends. `eof`: no more bytes follow these. `seen`: how many bytes a look
+/// before found no end tag in (the look goes on from there).
+pub(crate) fn host(bytes: &[u8], seen: usize, eof: bool) -> Scan {
+    let from = seen.saturating_sub(END_TAG.len() - 1).min(bytes.len());
+    let found = bytes
+        .get(from..)
+        .and_then(|rest| memchr::memmem::find(rest, END_TAG))
+        .map(|i| from + i);
+    match found {
         Some(i) if i + END_TAG.len() <= MAX_HOST => Scan::Host(i + END_TAG.len()),
         Some(_) => Scan::No,
         None if eof || bytes.len() > MAX_HOST => Scan::No,
@@ -56,9 +62,13 @@ mod tests {
     #[test]
     fn a_host_probably_ends_at_the_first_end_tag() {
         let bytes = b"<ReportHost name=\"a\"><x/></ReportHost>\n<ReportHost>";
-        assert_eq!(host(bytes, false), Scan::Host(38));
-        assert_eq!(host(&bytes[..37], false), Scan::More);
-        assert_eq!(host(&bytes[..37], true), Scan::No);
+        assert_eq!(host(bytes, 0, false), Scan::Host(38));
+        assert_eq!(host(&bytes[..37], 0, false), Scan::More);
+        assert_eq!(host(&bytes[..37], 0, true), Scan::No);
+        // A look that goes on finds an end tag cut by the last one.
+        for seen in 0..=37 {
+            assert_eq!(host(bytes, seen, false), Scan::Host(38), "{seen}");
+        }
         assert_eq!(host_ahead(b"\n  <ReportHost name=\"x\">"), Some(3));
         assert_eq!(host_ahead(b"<ReportHost>"), Some(0));
         assert_eq!(host_ahead(b"<ReportHostX>"), None);
