@@ -129,7 +129,7 @@ fn mutate(line: &str, x: &mut u64) -> String {
 /// The quick check of one line: true when it settles it as a miss.
 /// `seen` serves one indicator set (lines share it, as a batch's do).
 fn quick_miss_tsv(set: &IndicatorSet, h: &TsvHeader, line: &str, seen: &mut Seen) -> bool {
-    settle_misses(set, h, line.as_bytes(), seen, |_, _, _| {}) == 1
+    settle_misses(set, h, line.as_bytes(), seen, |_, _, _| {}).0 == 1
 }
 
 fn check(set: &IndicatorSet, h: TsvHeader, lines: &[String]) {

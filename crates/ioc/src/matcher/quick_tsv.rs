@@ -31,14 +31,15 @@ impl Default for Seen {
 /// Runs the check over `data`, whole lines of a log with header `h`.
 /// Calls `full(index, start, end)` for each line it cannot settle (its
 /// 0-based index in `data` and its bytes without the line end), in
-/// order; answers how many lines it settled.
+/// order; answers how many lines it settled and how many lines `data`
+/// has.
 pub(crate) fn settle_misses(
     set: &IndicatorSet,
     h: &TsvHeader,
     data: &[u8],
     seen: &mut Seen,
     mut full: impl FnMut(u64, usize, usize),
-) -> u64 {
+) -> (u64, u64) {
     let sep = h.separator;
     if h.width == 0 || h.width > MAX_FIELDS || matches!(sep, b'\n' | b'\r' | b'\\') || sep >= 0x80 {
         let mut start = 0;
@@ -49,7 +50,7 @@ pub(crate) fn settle_misses(
             index += 1;
             start = end + 1;
         }
-        return 0;
+        return (0, index);
     }
     let mut check = Check::new(set, h, seen);
     let mut line = Line {
@@ -154,7 +155,7 @@ pub(crate) fn settle_misses(
     if line.start < data.len() {
         end_line(&mut line, data.len());
     }
-    settled
+    (settled, line.index)
 }
 
 /// The first `c` in `data[a..b]`, else `b`; eight bytes at a time (the
