@@ -1,7 +1,8 @@
 //! Scanning logs in bounded memory on all cores: one reader thread per file
 //! being read cuts it into line batches, worker threads parse and match
-//! them, and the calling thread puts each file's results back in line
-//! order, aggregates them and hands every hit to the caller's sink.
+//! them (counting their lines), and the calling thread puts each file's
+//! results back in line order, numbers their lines, aggregates them and
+//! hands every hit to the caller's sink.
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
