@@ -1,6 +1,8 @@
 //! Cutting a log into batches of whole lines for the workers, reading it in
 //! large chunks; header lines (Zeek `#` directives, the CSV header row) are
 //! applied here so that each batch carries the header state of its lines.
+//! Lines are not counted here: the workers count a batch's lines and the
+//! results are put in order with the header lines skipped between them.
 use std::io::{ErrorKind, Read};
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -19,8 +21,8 @@ pub(crate) struct Batch {
     pub file: usize,
     /// Position among the file's batches, from 0.
     pub seq: u64,
-    /// 1-based number of the first line.
-    pub first_line: u64,
+    /// Header lines read since the previous batch (or the start).
+    pub skipped: u64,
     /// The lines are `data[..len]` (the buffer is reused whole).
     pub data: Vec<u8>,
     pub len: usize,
@@ -53,7 +55,9 @@ pub(crate) fn give(pool: &Pool, buf: Vec<u8>) {
 }
 
 /// Reads `path` and sends its batches; stops early when `abort` is set or
-/// the workers are gone.
+/// the workers are gone. A failure comes with the position the next batch
+/// would have had: the line of an [`Error::Malformed`] counts from the end
+/// of the batches sent before (their lines are counted by the workers).
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn read_file(
     file: usize,
@@ -64,12 +68,13 @@ pub(crate) fn read_file(
     tx: &SyncSender<Batch>,
     abort: &AtomicBool,
     pool: &Pool,
-) -> Result<(), Error> {
-    let mut r = input::open(path, progress)?;
+) -> Result<(), (u64, Error)> {
+    let mut r = input::open(path, progress).map_err(|e| (0, e))?;
     let mut ctx = Context::None;
     let mut tsv: Option<TsvHeader> = None;
     let mut seq = 0u64;
-    let mut line_no = 0u64;
+    // Header lines since the last batch sent.
+    let mut skipped = 0u64;
     let full = batch_bytes + CHUNK;
     let mut buf = take(pool, full);
     let mut filled = 0;
@@ -92,8 +97,9 @@ pub(crate) fn read_file(
                     Ok(n) => break n,
                     Err(e) if e.kind() == ErrorKind::Interrupted => {}
                     Err(e) => {
-                        let at = line_no + count_lines(&buf[..filled]) + 1;
-                        return Err(Error::malformed(path, at, format!("cannot read: {e}")));
+                        let at = skipped + count_lines(&buf[..filled]) + 1;
+                        let e = Error::malformed(path, at, format!("cannot read: {e}"));
+                        return Err((seq, e));
                     }
                 }
             };
@@ -121,8 +127,8 @@ pub(crate) fn read_file(
                 let line = String::from_utf8_lossy(&data[..end]).into_owned();
                 buf.copy_within(end..filled, 0);
                 filled -= end;
-                line_no += 1;
-                let fail = |e: String| Error::malformed(path, line_no, e);
+                skipped += 1;
+                let fail = |e: String| (seq, Error::malformed(path, skipped, e));
                 match format {
                     LogFormat::Csv(_) if line.trim().is_empty() => {}
                     LogFormat::Csv(cols) => {
@@ -146,24 +152,24 @@ pub(crate) fn read_file(
         next[..rest].copy_from_slice(&buf[cut..filled]);
         let data = std::mem::replace(&mut buf, next);
         filled = rest;
-        let lines = count_lines(&data[..cut]);
         let batch = Batch {
             file,
             seq,
-            first_line: line_no + 1,
+            skipped,
             data,
             len: cut,
             ctx: ctx.clone(),
         };
         seq += 1;
-        line_no += lines;
+        skipped = 0;
         if tx.send(batch).is_err() || abort.load(Ordering::Relaxed) {
             return Ok(());
         }
     }
 }
 
-/// Lines in `data`, a last line without its end included.
+/// Lines in `data`, a last line without its end included (for the place
+/// of a read error).
 fn count_lines(data: &[u8]) -> u64 {
     let ends = memchr::memchr_iter(b'\n', data).count() as u64;
     ends + u64::from(data.last().is_some_and(|b| *b != b'\n'))

@@ -1,7 +1,8 @@
 //! Scanning logs in bounded memory on all cores: one reader thread per file
 //! being read cuts it into line batches, worker threads parse and match
-//! them, and the calling thread puts each file's results back in line
-//! order, aggregates them and hands every hit to the caller's sink.
+//! them (counting their lines), and the calling thread puts each file's
+//! results back in line order, numbers their lines, aggregates them and
+//! hands every hit to the caller's sink.
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -136,7 +137,7 @@ pub fn scan(
 
     std::thread::scope(|s| {
         let (work_tx, work_rx) = sync_channel::<Batch>(threads * 2);
-        let (res_tx, res_rx) = sync_channel::<Msg>(threads * 4);
+        let (res_tx, res_rx) = sync_channel::<Done>(threads * 4);
         let work_rx = Arc::new(Mutex::new(work_rx));
         for _ in 0..threads.min(paths.len()) {
             let (work_tx, res_tx) = (work_tx.clone(), res_tx.clone());
@@ -157,8 +158,10 @@ pub fn scan(
                     abort,
                     pool,
                 );
-                if let Err(e) = r {
-                    let _ = res_tx.send(Msg::Fatal(e));
+                if let Err((seq, e)) = r {
+                    // In its place among the file's batches, where its
+                    // line can be counted.
+                    let _ = res_tx.send(Done::fatal(i, seq, e));
                     break;
                 }
             });
@@ -170,24 +173,19 @@ pub fn scan(
             s.spawn(move || work(set, formats, &work_rx, &res_tx, abort, pool));
         }
         drop(res_tx);
-        let mut pending: Vec<(u64, BTreeMap<u64, Done>)> = vec![(0, BTreeMap::new()); paths.len()];
-        for msg in res_rx {
+        // Per file: the next batch to emit, those waiting, and the lines
+        // before the next batch.
+        let mut pending: Vec<(u64, BTreeMap<u64, Done>, u64)> =
+            paths.iter().map(|_| (0, BTreeMap::new(), 0)).collect();
+        for done in res_rx {
             if failure.is_some() {
                 continue;
             }
-            let done = match msg {
-                Msg::Fatal(e) => {
-                    failure = Some(e);
-                    abort.store(true, Ordering::Relaxed);
-                    continue;
-                }
-                Msg::Done(d) => d,
-            };
-            let (next, waiting) = &mut pending[done.file];
+            let (next, waiting, lines) = &mut pending[done.file];
             waiting.insert(done.seq, done);
             while let Some(d) = waiting.remove(next) {
                 *next += 1;
-                if let Err(e) = emit(d, set, &names, &mut summary, &mut agg, sink) {
+                if let Err(e) = emit(d, lines, set, &names, &mut summary, &mut agg, sink) {
                     failure = Some(e);
                     abort.store(true, Ordering::Relaxed);
                     break;
@@ -206,14 +204,28 @@ pub fn scan(
     })
 }
 
+/// Hands on the results of a batch, its lines numbered from `lines`, the
+/// lines of its file before it (updated).
 fn emit(
-    d: Done,
+    mut d: Done,
+    lines: &mut u64,
     set: &IndicatorSet,
     names: &[String],
     summary: &mut ScanSummary,
     agg: &mut Aggregator,
     sink: &mut dyn FnMut(&HitView<'_>) -> Result<(), Error>,
 ) -> Result<(), Error> {
+    if let Some(mut e) = d.fatal {
+        if let Error::Malformed { line, .. } = &mut e {
+            *line += *lines;
+        }
+        return Err(e);
+    }
+    let base = *lines + d.headers;
+    *lines = base + d.lines;
+    for hit in &mut d.hits {
+        hit.line += base;
+    }
     let f = &mut summary.files[d.file];
     f.records += d.records;
     f.skipped += d.skipped;
@@ -227,7 +239,7 @@ fn emit(
         if summary.malformed_examples.len() < KEPT_MALFORMED {
             summary
                 .malformed_examples
-                .push(format!("{}:{line}: {reason}", names[d.file]));
+                .push(format!("{}:{}: {reason}", names[d.file], base + line));
         }
     }
     for hit in &d.hits {
@@ -237,11 +249,17 @@ fn emit(
     Ok(())
 }
 
-/// What a worker made of one batch.
-#[derive(Clone)]
+/// What a worker made of one batch (lines numbered from 1 in the batch),
+/// or the failure of the reader in the place of the batch it could not
+/// make.
 struct Done {
     file: usize,
     seq: u64,
+    /// Header lines before the batch (after the previous one).
+    headers: u64,
+    /// Lines in the batch.
+    lines: u64,
+    fatal: Option<Error>,
     records: u64,
     skipped: u64,
     malformed: u64,
@@ -249,16 +267,35 @@ struct Done {
     hits: Vec<Hit>,
 }
 
-enum Msg {
-    Done(Done),
-    Fatal(Error),
+impl Done {
+    fn new(file: usize, seq: u64, headers: u64) -> Self {
+        Done {
+            file,
+            seq,
+            headers,
+            lines: 0,
+            fatal: None,
+            records: 0,
+            skipped: 0,
+            malformed: 0,
+            examples: Vec::new(),
+            hits: Vec::new(),
+        }
+    }
+
+    fn fatal(file: usize, seq: u64, e: Error) -> Self {
+        Done {
+            fatal: Some(e),
+            ..Done::new(file, seq, 0)
+        }
+    }
 }
 
 fn work(
     set: &IndicatorSet,
     formats: &[LogFormat],
     rx: &Mutex<Receiver<Batch>>,
-    tx: &SyncSender<Msg>,
+    tx: &SyncSender<Done>,
     abort: &AtomicBool,
     pool: &Pool,
 ) {
@@ -276,15 +313,7 @@ fn work(
         if abort.load(Ordering::Relaxed) {
             continue;
         }
-        let mut d = Done {
-            file: batch.file,
-            seq: batch.seq,
-            records: 0,
-            skipped: 0,
-            malformed: 0,
-            examples: Vec::new(),
-            hits: Vec::new(),
-        };
+        let mut d = Done::new(batch.file, batch.seq, batch.skipped);
         let format = &formats[batch.file];
         let data = &batch.data[..batch.len];
         let mut rec = Record::default();
@@ -298,16 +327,17 @@ fn work(
         if let (LogFormat::ZeekTsv, Context::Tsv(h)) = (format, &batch.ctx) {
             // Zeek TSV lines first get the quick check for a record that
             // matches nothing; the others are parsed in full.
-            let settled = settle_misses(set, h, data, &mut seen, |i, a, b| {
+            let (settled, lines) = settle_misses(set, h, data, &mut seen, |i, a, b| {
                 let line = std::str::from_utf8(&data[a..b]);
-                one.line(line, batch.first_line + i, &mut rec, &mut matched, &mut d);
+                one.line(line, i + 1, &mut rec, &mut matched, &mut d);
             });
             d.records += settled;
+            d.lines = lines;
         } else {
             // Checked once for the batch; a batch with bad bytes is checked
             // line by line so that only those lines are malformed.
             let text = std::str::from_utf8(data).ok();
-            let mut line_no = batch.first_line;
+            let mut line_no = 1;
             let mut pos = 0;
             while pos < data.len() {
                 let end = memchr::memchr(b'\n', &data[pos..]).map_or(data.len(), |i| pos + i);
@@ -320,10 +350,11 @@ fn work(
                 one.line(line, line_no, &mut rec, &mut matched, &mut d);
                 line_no += 1;
             }
+            d.lines = line_no - 1;
         }
         drop(rec);
         give(pool, batch.data);
-        if tx.send(Msg::Done(d)).is_err() {
+        if tx.send(d).is_err() {
             return;
         }
     }

@@ -232,15 +232,19 @@ impl IndicatorSet {
         let mut probe = self.single_label;
         let (mut parts, mut hit) = (0, false);
         name_hash::suffixes(b, |start, h| {
+            parts += 1;
+            // No indicator ends with the last two labels: none equals them
+            // or a longer part either (checked before the index, whose
+            // probe is the dearer read).
+            if parts == 2 && !self.single_label && !self.ends_known(h) {
+                return true;
+            }
             if probe && self.domain_equal(h, &b[start..]) {
                 hit = true;
                 return true;
             }
             probe = true;
-            parts += 1;
-            // No indicator ends with the last two labels: none equals a
-            // longer part either.
-            parts == 2 && start > 0 && !self.single_label && !self.ends_known(h)
+            false
         });
         hit
     }

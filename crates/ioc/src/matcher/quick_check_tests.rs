@@ -129,7 +129,7 @@ fn mutate(line: &str, x: &mut u64) -> String {
 /// The quick check of one line: true when it settles it as a miss.
 /// `seen` serves one indicator set (lines share it, as a batch's do).
 fn quick_miss_tsv(set: &IndicatorSet, h: &TsvHeader, line: &str, seen: &mut Seen) -> bool {
-    settle_misses(set, h, line.as_bytes(), seen, |_, _, _| {}) == 1
+    settle_misses(set, h, line.as_bytes(), seen, |_, _, _| {}).0 == 1
 }
 
 fn check(set: &IndicatorSet, h: TsvHeader, lines: &[String]) {
@@ -242,4 +242,44 @@ fn eval_4_1_2_3_quick_check_agrees_on_other_logs_and_headers() {
         }
     }
     assert!(settled > 40, "{settled}");
+}
+
+/// A batch of many lines settles exactly the lines that settle alone, and
+/// hands the others over whole and in order; among them lines with runs of
+/// empty fields (many separators in one block) and random edits.
+#[test]
+fn eval_4_1_2_3_a_batch_settles_what_its_lines_settle_alone() {
+    let (h, lines) = sample();
+    let lines = &lines[..6000];
+    let set = indicators(lines, false);
+    let mut x = 0x0123_4567_89ab_cdefu64;
+    let all: Vec<String> = lines
+        .iter()
+        .enumerate()
+        .map(|(i, l)| match i % 4 {
+            0 => format!("{l}{}", "\t".repeat(i % 45)),
+            1 => mutate(l, &mut x),
+            _ => l.clone(),
+        })
+        .collect();
+    let mut seen = Seen::default();
+    let alone: Vec<bool> = all
+        .iter()
+        .map(|l| quick_miss_tsv(&set, &h, l, &mut seen))
+        .collect();
+    let text = all.join("\n");
+    let mut unsettled = Vec::new();
+    let (settled, count) = settle_misses(&set, &h, text.as_bytes(), &mut seen, |i, a, b| {
+        assert_eq!(&text.as_bytes()[a..b], all[i as usize].as_bytes());
+        unsettled.push(i as usize);
+    });
+    assert_eq!(count, all.len() as u64);
+    let want: Vec<usize> = (0..all.len()).filter(|i| !alone[*i]).collect();
+    assert_eq!(unsettled, want);
+    assert_eq!(settled as usize, all.len() - want.len());
+    // Lines with many empty fields settle too, unless past the widest
+    // the check takes.
+    let wide = (0..all.len()).filter(|i| i % 4 == 0 && i % 45 > 30);
+    assert!(wide.clone().any(|i| alone[i]) && wide.clone().any(|i| !alone[i]));
+    check(&set, h, &all);
 }

@@ -31,14 +31,15 @@ impl Default for Seen {
 /// Runs the check over `data`, whole lines of a log with header `h`.
 /// Calls `full(index, start, end)` for each line it cannot settle (its
 /// 0-based index in `data` and its bytes without the line end), in
-/// order; answers how many lines it settled.
+/// order; answers how many lines it settled and how many lines `data`
+/// has.
 pub(crate) fn settle_misses(
     set: &IndicatorSet,
     h: &TsvHeader,
     data: &[u8],
     seen: &mut Seen,
     mut full: impl FnMut(u64, usize, usize),
-) -> u64 {
+) -> (u64, u64) {
     let sep = h.separator;
     if h.width == 0 || h.width > MAX_FIELDS || matches!(sep, b'\n' | b'\r' | b'\\') || sep >= 0x80 {
         let mut start = 0;
@@ -49,7 +50,7 @@ pub(crate) fn settle_misses(
             index += 1;
             start = end + 1;
         }
-        return 0;
+        return (0, index);
     }
     let mut check = Check::new(set, h, seen);
     let mut line = Line {
@@ -154,7 +155,31 @@ pub(crate) fn settle_misses(
     if line.start < data.len() {
         end_line(&mut line, data.len());
     }
-    settled
+    (settled, line.index)
+}
+
+/// The first `c` in `data[a..b]`, else `b`; eight bytes at a time (the
+/// fields searched are short).
+fn find_byte(data: &[u8], a: usize, b: usize, c: u8) -> usize {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+    let mut at = a;
+    while at < b {
+        let Some(w) = data[at..].first_chunk::<8>() else {
+            return data[at..b]
+                .iter()
+                .position(|x| *x == c)
+                .map_or(b, |i| at + i);
+        };
+        // The high bit of each byte equal to `c`.
+        let x = u64::from_le_bytes(*w) ^ (ONES * u64::from(c));
+        let eq = !((((x & LOW7).wrapping_add(LOW7)) | x) | LOW7);
+        if eq != 0 {
+            return (at + (eq.trailing_zeros() / 8) as usize).min(b);
+        }
+        at += 8;
+    }
+    b
 }
 
 /// Entries of the cache of recent address texts.
@@ -288,7 +313,7 @@ impl<'s> Check<'s> {
         };
         let mut start = a;
         while start <= b {
-            let end = memchr::memchr(sep, &data[start..b]).map_or(b, |i| start + i);
+            let end = find_byte(data, start, b, sep);
             if end > start {
                 let miss = match self.addr_miss(data, start, end) {
                     Some(miss) => miss,
@@ -306,6 +331,18 @@ impl<'s> Check<'s> {
     /// Whether the address `data[a..b]` reads as (exactly as the full
     /// parse reads it) matches nothing; `None` when it is no address.
     fn addr_miss(&mut self, data: &[u8], a: usize, b: usize) -> Option<bool> {
+        let first = data[a];
+        if !first.is_ascii_digit() {
+            // As in `fast_ip`: a name unless it starts like IPv6 and has a
+            // colon.
+            if !first.is_ascii_hexdigit() && first != b':' {
+                return None;
+            }
+            if find_byte(data, a, b, b':') == b {
+                return None;
+            }
+            return self.addr_miss_text(&data[a..b]);
+        }
         let Some(w) = data[a..].first_chunk::<16>() else {
             return self.addr_miss_text(&data[a..b]);
         };
@@ -348,5 +385,23 @@ impl<'s> Check<'s> {
 
     fn name_misses(&self, v: &[u8]) -> bool {
         !self.set.plain_domain_hits(v)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::find_byte;
+
+    #[test]
+    fn find_byte_answers_the_first_match_within_the_range() {
+        let data = b"1.2.3.4,5.6.7.8,abcdefghijklmnop,q,,r:s:t,0123456789abcdef:x";
+        for a in 0..data.len() {
+            for b in a..=data.len() {
+                for c in [b',', b':', b'x', b'.', b'z'] {
+                    let want = data[a..b].iter().position(|x| *x == c).map_or(b, |i| a + i);
+                    assert_eq!(find_byte(data, a, b, c), want, "{a}..{b} {}", c as char);
+                }
+            }
+        }
     }
 }
