@@ -51,8 +51,10 @@ struct Job {
 
 /// The findings a worker read of a host.
 enum Found {
-    /// Completed, each with the input offset after its item.
-    Findings(Vec<(crate::finding::Finding, u64)>),
+    /// Completed, each with the input offset after its item, and the host
+    /// as its end left it (items after it, outside any host, are still of
+    /// it).
+    Findings(Vec<(crate::finding::Finding, u64)>, Host),
     /// A host written plainly, and its bytes as text: its findings are
     /// made from them when handed on (so that the thread that frees their
     /// strings is the one that allocated them).
@@ -62,9 +64,6 @@ enum Found {
 /// What a worker made of a host.
 struct Done {
     found: Found,
-    /// The host as its end left it (items after it, outside any host, are
-    /// still of it).
-    host: Host,
     /// Whether the bytes were the host and its end, read without error:
     /// otherwise they are read again in order.
     whole: bool,
@@ -81,7 +80,7 @@ impl Done {
     fn into_bytes(self) -> Vec<u8> {
         match self.found {
             Found::Plain(_, text) => text.into_bytes(),
-            Found::Findings(_) => self.bytes,
+            Found::Findings(..) => self.bytes,
         }
     }
 }
@@ -235,13 +234,13 @@ impl<'scope, 'env> Pool<'scope, 'env> {
         }
         let at = done.at;
         let host = match done.found {
-            Found::Findings(findings) => {
+            Found::Findings(findings, host) => {
                 for (f, after) in findings {
                     if out.deliver(f).is_err() {
                         return Err(out.stop_error(at.locate_in(&done.bytes, after)));
                     }
                 }
-                done.host
+                host
             }
             Found::Plain(items, text) => {
                 let host = items.host();
@@ -308,7 +307,6 @@ fn parse_host(input: &str, bytes: Vec<u8>, at: Position) -> Done {
             Some(plain) => {
                 return Done {
                     found: Found::Plain(plain, text),
-                    host: Host::default(),
                     whole: true,
                     plain: true,
                     bytes: Vec::new(),
@@ -328,8 +326,7 @@ fn parse_host(input: &str, bytes: Vec<u8>, at: Position) -> Done {
         walk(&mut xml, &mut kept, &mut w, Part::Host).is_ok() && xml.consumed().offset == end
     };
     Done {
-        found: Found::Findings(kept.findings),
-        host: w.host,
+        found: Found::Findings(kept.findings, w.host),
         whole,
         plain: false,
         bytes,
