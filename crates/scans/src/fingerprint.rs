@@ -14,17 +14,7 @@ use crate::finding::Finding;
 /// path (`\` as `/`, no leading `./`), the component.
 /// Severity, timestamps, evidence and descriptions are never part of it.
 pub fn fingerprint(f: &Finding) -> String {
-    to_hex(&digest(&Identity {
-        tool: &f.tool,
-        rule_id: &f.rule_id,
-        host: f.host.as_deref(),
-        ip: f.ip.as_deref(),
-        port: f.port,
-        protocol: f.protocol.as_deref(),
-        url: f.url.as_deref(),
-        file_path: f.file_path.as_deref(),
-        component: f.component.as_deref(),
-    }))
+    to_hex(&digest(&Identity::of(f)))
 }
 
 /// The fields of a finding that [`fingerprint`] hashes, as the finding
@@ -39,6 +29,23 @@ pub(crate) struct Identity<'a> {
     pub(crate) url: Option<&'a str>,
     pub(crate) file_path: Option<&'a str>,
     pub(crate) component: Option<&'a str>,
+}
+
+impl<'a> Identity<'a> {
+    /// The fields as `f` holds them.
+    pub(crate) fn of(f: &'a Finding) -> Self {
+        Identity {
+            tool: &f.tool,
+            rule_id: &f.rule_id,
+            host: f.host.as_deref(),
+            ip: f.ip.as_deref(),
+            port: f.port,
+            protocol: f.protocol.as_deref(),
+            url: f.url.as_deref(),
+            file_path: f.file_path.as_deref(),
+            component: f.component.as_deref(),
+        }
+    }
 }
 
 /// The SHA-256 that [`fingerprint`] writes in hex.

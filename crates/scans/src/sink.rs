@@ -2,7 +2,7 @@
 
 use crate::error::{Location, ParseError};
 use crate::finding::{Finding, Severity};
-use crate::fingerprint::{fingerprint, to_hex};
+use crate::fingerprint::{digest, to_hex, Identity};
 
 pub(crate) type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
@@ -12,9 +12,8 @@ pub(crate) struct Stop;
 
 /// Completes a finding: CWEs sorted without repeats, the fingerprint set.
 pub(crate) fn complete(f: &mut Finding) {
-    f.cwes.sort_unstable();
-    f.cwes.dedup();
-    f.fingerprint = fingerprint(f);
+    let d = digest(&Identity::of(f));
+    complete_with(f, &d);
 }
 
 /// [`complete`], with the fingerprint's digest computed before (on

@@ -13,7 +13,7 @@ use wide::u8x16;
 
 use crate::logs::zeek_tsv::{ANSWERS, HOST, ORIG_H, QUERY, RESP_H, SERVER_NAME, URI};
 use crate::logs::TsvHeader;
-use crate::normalize::{dotted_quad, fast_ip, v4_window};
+use crate::normalize::{dotted_quad, fast_ip, starts_like_v6, v4_window};
 use crate::set::IndicatorSet;
 
 /// Recent address texts and whether they missed, by a hash of the text:
@@ -335,10 +335,7 @@ impl<'s> Check<'s> {
         if !first.is_ascii_digit() {
             // As in `fast_ip`: a name unless it starts like IPv6 and has a
             // colon.
-            if !first.is_ascii_hexdigit() && first != b':' {
-                return None;
-            }
-            if find_byte(data, a, b, b':') == b {
+            if !starts_like_v6(first) || find_byte(data, a, b, b':') == b {
                 return None;
             }
             return self.addr_miss_text(&data[a..b]);

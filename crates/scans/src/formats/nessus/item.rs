@@ -9,9 +9,7 @@ use crate::error::{Location, ParseError};
 use crate::finding::{Finding, Kind};
 use crate::fingerprint::Identity;
 use crate::severity;
-use crate::text::{
-    cwe_number, is_cve, non_empty, non_empty_owned, push_cve, push_cve_owned, references,
-};
+use crate::text::{cwe_number, non_empty, non_empty_owned, push_cve, push_cve_owned, references};
 
 /// The tool name of every finding.
 const TOOL: &str = "Nessus";
@@ -281,11 +279,8 @@ impl Item {
             return;
         };
         match f {
-            Field::Cve => {
-                if is_cve(text.get(src)) {
-                    self.cves.push(text);
-                }
-            }
+            // Checked and normalised when the finding is made.
+            Field::Cve => self.cves.push(text),
             Field::Cwe => self.cwes.extend(cwe_number(text.get(src))),
             Field::Xref => {
                 if let Some(n) = text.get(src).trim().strip_prefix("CWE:") {

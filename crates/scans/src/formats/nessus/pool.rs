@@ -67,8 +67,6 @@ struct Done {
     /// Whether the bytes were the host and its end, read without error:
     /// otherwise they are read again in order.
     whole: bool,
-    /// Whether the host was written plainly ([`fast`]).
-    plain: bool,
     /// The host's bytes (unless they are in [`Found::Plain`]) and where
     /// they begin, to place a stop in them.
     bytes: Vec<u8>,
@@ -233,6 +231,7 @@ impl<'scope, 'env> Pool<'scope, 'env> {
             return Ok(None);
         }
         let at = done.at;
+        let plain = matches!(done.found, Found::Plain(..));
         let host = match done.found {
             Found::Findings(findings, host) => {
                 for (f, after) in findings {
@@ -253,7 +252,7 @@ impl<'scope, 'env> Pool<'scope, 'env> {
             }
         };
         self.hosts += 1;
-        self.plain += usize::from(done.plain);
+        self.plain += usize::from(plain);
         Ok(Some(host))
     }
 }
@@ -308,7 +307,6 @@ fn parse_host(input: &str, bytes: Vec<u8>, at: Position) -> Done {
                 return Done {
                     found: Found::Plain(plain, text),
                     whole: true,
-                    plain: true,
                     bytes: Vec::new(),
                     at,
                 }
@@ -328,7 +326,6 @@ fn parse_host(input: &str, bytes: Vec<u8>, at: Position) -> Done {
     Done {
         found: Found::Findings(kept.findings, w.host),
         whole,
-        plain: false,
         bytes,
         at,
     }
