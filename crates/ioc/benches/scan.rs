@@ -550,8 +550,12 @@ impl Gen {
             a.write_all(&line).unwrap();
             n += 1;
         }
+        // On disk before anything is measured: the kernel writing them
+        // back would otherwise take CPU time from the first runs.
         a.flush().unwrap();
+        a.get_ref().sync_all().unwrap();
         d.flush().unwrap();
+        d.get_ref().sync_all().unwrap();
         (n, self.domains)
     }
 
@@ -661,6 +665,7 @@ impl Gen {
             records += 1;
         }
         w.flush().unwrap();
+        w.get_ref().sync_all().unwrap();
         (bytes, records)
     }
 }

@@ -258,6 +258,54 @@ impl IndicatorSet {
             .is_some_and(|w| w & (1 << (bit % 64)) != 0)
     }
 
+    /// What the quick check must read to settle the IPv4 address `a`: no
+    /// read when there are no IPv4 indicators, the filter's bit (a clear
+    /// bit is a miss), or an exact lookup when the filter cannot tell.
+    pub(crate) fn v4_probe(&self, a: u32) -> Probe {
+        if self.v4.lens.is_empty() {
+            Probe::Miss
+        } else if self.v4.unfiltered {
+            Probe::Unsure
+        } else {
+            Probe::Read(FilterBit {
+                v4: true,
+                bit: fold(a.block()),
+            })
+        }
+    }
+
+    /// What the quick check must read to settle `name`, as
+    /// [`Self::plain_domain_hits`] reads it: no read when it can match
+    /// nothing (no domain indicators, a single label), the bit of its last
+    /// two labels (a clear bit is a miss), or the whole lookup when some
+    /// indicator is a single label.
+    pub(crate) fn name_probe(&self, name: &[u8]) -> Probe {
+        if self.domains.is_empty() {
+            return Probe::Miss;
+        }
+        if self.single_label {
+            return Probe::Unsure;
+        }
+        let b = name.strip_suffix(b".").unwrap_or(name);
+        let (mut parts, mut bit) = (0, None);
+        name_hash::suffixes(b, |_, h| {
+            parts += 1;
+            if parts == 2 {
+                bit = Some((mix(h) >> ENDS_SHIFT) as u32);
+            }
+            parts == 2
+        });
+        bit.map_or(Probe::Miss, |bit| Probe::Read(FilterBit { v4: false, bit }))
+    }
+
+    /// True when the filter bit `f` is set (the value may match).
+    pub(crate) fn filter_hit(&self, f: FilterBit) -> bool {
+        // Chosen by index, not by a branch (the two kinds interleave).
+        let words = [&self.last_two[..], &self.v4.filter[..]][usize::from(f.v4)];
+        let b = f.bit as usize;
+        words.get(b / 64).copied().unwrap_or(0) >> (b % 64) & 1 != 0
+    }
+
     /// True when no address or range indicator covers the IPv4 address
     /// `a`.
     pub(crate) fn v4_misses(&self, a: u32) -> bool {
@@ -310,6 +358,26 @@ impl IndicatorSet {
     pub fn has_urls(&self) -> bool {
         !self.urls.is_empty()
     }
+}
+
+/// One bit of the IPv4 filter or of the filter of last two labels, to be
+/// read later: a caller gathers many and reads them together, so that the
+/// reads (mostly from memory) overlap.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct FilterBit {
+    v4: bool,
+    bit: u32,
+}
+
+/// What settling a value against the set takes.
+pub(crate) enum Probe {
+    /// Nothing: it matches nothing.
+    Miss,
+    /// The filter bit: clear, it matches nothing; set, it needs the exact
+    /// lookup.
+    Read(FilterBit),
+    /// The exact lookup.
+    Unsure,
 }
 
 /// The filter of last two labels (`IndicatorSet::last_two`) has `2^(64 - ENDS_SHIFT)` bits (1 MiB).

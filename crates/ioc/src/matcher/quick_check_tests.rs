@@ -257,6 +257,8 @@ fn eval_4_1_2_3_a_batch_settles_what_its_lines_settle_alone() {
         .iter()
         .enumerate()
         .map(|(i, l)| match i % 4 {
+            // More separators than the ring of positions holds.
+            0 if i % 500 == 0 => format!("{l}{}", "\t".repeat(300 + i % 7)),
             0 => format!("{l}{}", "\t".repeat(i % 45)),
             1 => mutate(l, &mut x),
             _ => l.clone(),

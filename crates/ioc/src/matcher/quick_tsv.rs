@@ -1,6 +1,10 @@
 //! The quick no-hit check over a batch of Zeek TSV lines: separators and
 //! line ends are found sixteen bytes at a time, and each line is either
 //! settled as a record that matches nothing or handed to the full parse.
+//! The filter bits a group of lines needs (most reads of the indicator
+//! set, and most of them from memory) are gathered first and read in one
+//! pass, so that they overlap; the group's lines are then settled or
+//! handed on in order.
 //!
 //! Only plain lines are settled: visible ASCII from the first byte, no
 //! escape, no `--` (punycode labels are mapped by the full parse), no
@@ -14,7 +18,7 @@ use wide::u8x16;
 use crate::logs::zeek_tsv::{ANSWERS, HOST, ORIG_H, QUERY, RESP_H, SERVER_NAME, URI};
 use crate::logs::TsvHeader;
 use crate::normalize::{dotted_quad, fast_ip, starts_like_v6, v4_window};
-use crate::set::IndicatorSet;
+use crate::set::{FilterBit, IndicatorSet, Probe};
 
 /// Recent address texts and whether they missed, by a hash of the text:
 /// logs repeat their resolvers, clients and answers. A worker keeps one
@@ -24,7 +28,9 @@ pub(crate) struct Seen(Vec<(u128, bool)>);
 impl Default for Seen {
     fn default() -> Self {
         // No key of a text of 1 to 15 bytes is 0 (its length is in it).
-        Seen(vec![(0, false); SEEN])
+        // The spare slot past them takes the writes made for names (see
+        // `Check::resolve`) and is never looked up.
+        Seen(vec![(0, false); SEEN + 1])
     }
 }
 
@@ -56,21 +62,34 @@ pub(crate) fn settle_misses(
     let mut line = Line {
         index: 0,
         start: 0,
+        first: 0,
         n: 0,
         odd: false,
-        seps: [0; MAX_FIELDS],
+        ring: [0; RING],
     };
     let mut settled = 0;
     let mut end_line = |line: &mut Line, end: usize| {
-        if line.plain(h, data, end) && check.misses(data, line, end) {
-            settled += 1;
+        let gathered = if line.plain(h, data, end) {
+            check.gather(data, line, end)
         } else {
-            full(line.index, line.start, end);
+            Gathered::Hit
+        };
+        match gathered {
+            Gathered::Miss => settled += 1,
+            // In order behind the lines that wait for their reads.
+            Gathered::Hit if check.waiting.is_empty() => full(line.index, line.start, end),
+            Gathered::Hit | Gathered::Reads => check.waiting.push(Waiting {
+                index: line.index,
+                start: line.start,
+                end,
+                miss: matches!(gathered, Gathered::Reads),
+            }),
+        }
+        if check.waiting.len() >= GROUP {
+            settled += check.resolve(data, &mut full);
         }
         line.index += 1;
         line.start = end + 1;
-        line.n = 0;
-        line.odd = false;
     };
     let (sep_v, nl_v, bs_v, dash_v) = (
         u8x16::splat(sep),
@@ -82,6 +101,10 @@ pub(crate) fn settle_misses(
     let mut base = 0;
     // The last byte of the previous block is a dash.
     let mut dash_before = 0u64;
+    // Separators put in the ring so far.
+    let mut head = 0;
+    // One past the last odd byte of the blocks before (0: none).
+    let mut odd_end = 0;
     while base < data.len() {
         let block: &[u8; 64] = match data[base..].first_chunk::<64>() {
             Some(b) => b,
@@ -112,49 +135,33 @@ pub(crate) fn settle_misses(
             let keep = (1u64 << (data.len() - base)) - 1;
             seps &= keep;
         }
-        if odd == 0 {
-            // The usual block: separators up to each line end, then the
-            // line end.
-            loop {
-                let before = if nls == 0 {
-                    u64::MAX
-                } else {
-                    (nls & nls.wrapping_neg()) - 1
-                };
-                let mut s = seps & before;
-                seps &= !before;
-                while s != 0 {
-                    line.sep(base + s.trailing_zeros() as usize);
-                    s &= s - 1;
-                }
-                if nls == 0 {
-                    break;
-                }
-                end_line(&mut line, base + nls.trailing_zeros() as usize);
-                nls &= nls - 1;
-            }
-        } else {
-            // A block with odd bytes: every mark in order.
-            let mut marks = seps | nls | odd;
-            while marks != 0 {
-                let bit = marks.trailing_zeros();
-                marks &= marks - 1;
-                let one = 1u64 << bit;
-                let at = base + bit as usize;
-                if nls & one != 0 {
-                    end_line(&mut line, at);
-                } else if seps & one != 0 {
-                    line.sep(at);
-                } else {
-                    line.odd = true;
-                }
-            }
+        line.put(head, base, seps);
+        // Each line ending in the block: its separators are those before
+        // its end, its odd bytes those from its start.
+        while nls != 0 {
+            let bit = nls.trailing_zeros();
+            let below = (1u64 << bit) - 1;
+            let from = line.start.saturating_sub(base);
+            let from_start = if from >= 64 { 0 } else { u64::MAX << from };
+            let ends_at = head + (seps & below).count_ones() as usize;
+            line.n = ends_at - line.first;
+            line.odd = odd & below & from_start != 0 || odd_end > line.start;
+            end_line(&mut line, base + bit as usize);
+            line.first = ends_at;
+            nls &= nls - 1;
+        }
+        head += seps.count_ones() as usize;
+        if odd != 0 {
+            odd_end = base + 64 - odd.leading_zeros() as usize;
         }
         base += 64;
     }
     if line.start < data.len() {
+        line.n = head - line.first;
+        line.odd = odd_end > line.start;
         end_line(&mut line, data.len());
     }
+    settled += check.resolve(data, &mut full);
     (settled, line.index)
 }
 
@@ -182,32 +189,62 @@ fn find_byte(data: &[u8], a: usize, b: usize, c: u8) -> usize {
     b
 }
 
+/// True when `v` holds a value: not empty, not the unset or the empty
+/// marker of `h`.
+fn is_set(h: &TsvHeader, v: &[u8]) -> bool {
+    // Lengths first: most values are neither marker.
+    let same = |m: &str| m.len() == v.len() && m.as_bytes() == v;
+    !v.is_empty() && !same(&h.unset) && !same(&h.empty)
+}
+
 /// Entries of the cache of recent address texts.
 const SEEN_BITS: u32 = 10;
 const SEEN: usize = 1 << SEEN_BITS;
+
+/// Lines whose filter reads are gathered before they are read.
+const GROUP: usize = 32;
 
 /// Most columns a log may have for the quick check (wider logs are parsed
 /// in full).
 const MAX_FIELDS: usize = 64;
 
+/// Separator positions kept, in a ring. A block adds at most 64 (and
+/// writes at most 64 slots past the last), and a line that can settle has
+/// fewer than [`MAX_FIELDS`]; so while a block is added, every position of
+/// such a line is still in the ring (`RING >= MAX_FIELDS + 2 * 64`).
+const RING: usize = 256;
+
 /// The state of the line being read.
 struct Line {
     index: u64,
     start: usize,
-    /// Separators seen; the positions of the first [`MAX_FIELDS`] are in
-    /// `seps`.
+    /// The line's separators are the ring's `first..first + n` (counted
+    /// from the batch's first separator).
+    first: usize,
     n: usize,
-    /// An escape, `--` or a byte outside ASCII was seen.
+    /// An escape, `--` or a byte outside ASCII is in the line.
     odd: bool,
-    seps: [usize; MAX_FIELDS],
+    ring: [usize; RING],
 }
 
 impl Line {
-    fn sep(&mut self, at: usize) {
-        // Past the last slot positions wrap around; such a line is not
-        // plain (see `plain`).
-        self.seps[self.n % MAX_FIELDS] = at;
-        self.n += 1;
+    /// Puts the separators of the block at `base` (bits of `seps`) in the
+    /// ring from position `head`. Eight are written whether or not there
+    /// are that many (the extra slots are past `head` and written again
+    /// later), so that the usual block takes no branch.
+    fn put(&mut self, head: usize, base: usize, seps: u64) {
+        let mut s = seps;
+        let mut j = head;
+        for _ in 0..8 {
+            self.ring[j % RING] = base + s.trailing_zeros() as usize;
+            s &= s.wrapping_sub(1);
+            j += 1;
+        }
+        while s != 0 {
+            self.ring[j % RING] = base + s.trailing_zeros() as usize;
+            s &= s - 1;
+            j += 1;
+        }
     }
 
     /// True when the line ending at `end` is plain enough to settle.
@@ -228,86 +265,213 @@ impl Line {
         let a = if col == 0 {
             self.start
         } else {
-            self.seps[col - 1] + 1
+            self.ring[(self.first + col - 1) % RING] + 1
         };
-        let b = if col < self.n { self.seps[col] } else { end };
+        let b = if col < self.n {
+            self.ring[(self.first + col) % RING]
+        } else {
+            end
+        };
         (a, b)
     }
+}
+
+/// What the lines gathered so far left to read.
+enum Gathered {
+    /// Settled: the line matches nothing.
+    Miss,
+    /// Not settled: the line goes to the full parse.
+    Hit,
+    /// Settled once its filter reads (in `Check::reads`) all miss.
+    Reads,
+}
+
+/// A filter read put off until a group of lines is gathered, and what it
+/// was read for.
+struct Read {
+    bit: FilterBit,
+    obs: Obs,
+    /// The key and slot in the cache of recent address texts that take the
+    /// answer once known (for a name, the spare slot).
+    key: u128,
+    slot: usize,
+    /// The waiting line it is for (its index in `Check::waiting`).
+    line: usize,
+    /// The bit was set (filled in by `Check::resolve`).
+    hit: bool,
+}
+
+#[derive(Clone, Copy)]
+enum Obs {
+    V4(u32),
+    /// A name: its byte range in the batch.
+    Name(usize, usize),
+}
+
+/// A line waiting for the lines before it to be settled.
+struct Waiting {
+    index: u64,
+    start: usize,
+    end: usize,
+    /// Settled unless a read hits; false: it goes to the full parse
+    /// whatever the reads say.
+    miss: bool,
+}
+
+/// The columns the quick check reads, by role.
+#[derive(Clone, Copy, Default)]
+struct Cols {
+    /// The client and the server.
+    addrs: [Option<usize>; 2],
+    /// The query and the TLS server name.
+    names: [Option<usize>; 2],
+    answers: Option<usize>,
+    host: Option<usize>,
+    uri: Option<usize>,
 }
 
 struct Check<'s> {
     set: &'s IndicatorSet,
     h: &'s TsvHeader,
     set_sep: Option<u8>,
-    /// The slots read that the quick check looks at, with their columns.
-    read: Vec<(usize, usize)>,
+    cols: Cols,
     seen: &'s mut Seen,
+    waiting: Vec<Waiting>,
+    reads: Vec<Read>,
 }
 
 impl<'s> Check<'s> {
     fn new(set: &'s IndicatorSet, h: &'s TsvHeader, seen: &'s mut Seen) -> Self {
-        let read = h
-            .roles
-            .iter()
-            .enumerate()
-            .map(|(col, role)| (usize::from(*role), col))
-            .filter(|(slot, _)| {
-                [ORIG_H, RESP_H, QUERY, ANSWERS, HOST, URI, SERVER_NAME].contains(slot)
-            })
-            .collect();
+        let mut cols = Cols::default();
+        for (col, role) in h.roles.iter().enumerate() {
+            let c = Some(col);
+            match usize::from(*role) {
+                ORIG_H => cols.addrs[0] = c,
+                RESP_H => cols.addrs[1] = c,
+                QUERY => cols.names[0] = c,
+                SERVER_NAME => cols.names[1] = c,
+                ANSWERS => cols.answers = c,
+                HOST => cols.host = c,
+                URI => cols.uri = c,
+                _ => {}
+            }
+        }
         Check {
             set,
             h,
             set_sep: h.set_separator_byte(),
-            read,
+            cols,
             seen,
+            waiting: Vec::with_capacity(GROUP),
+            reads: Vec::with_capacity(GROUP * 8),
         }
     }
 
-    /// True when the plain line's columns certainly match nothing.
-    fn misses(&mut self, data: &[u8], line: &Line, end: usize) -> bool {
-        let mut host = None;
-        let mut uri = false;
-        for k in 0..self.read.len() {
-            let (slot, col) = self.read[k];
+    /// Settles what it can of the plain line's columns at once, and
+    /// gathers the filter reads the rest needs.
+    fn gather(&mut self, data: &[u8], line: &Line, end: usize) -> Gathered {
+        let mark = self.reads.len();
+        if !self.gather_cols(data, line, end) {
+            self.reads.truncate(mark);
+            Gathered::Hit
+        } else if self.reads.len() == mark {
+            Gathered::Miss
+        } else {
+            Gathered::Reads
+        }
+    }
+
+    /// False when some column may match (the line is not settled).
+    fn gather_cols(&mut self, data: &[u8], line: &Line, end: usize) -> bool {
+        let (cols, h) = (self.cols, self.h);
+        let value = |col: usize| {
             let (a, b) = line.column(col, end);
-            let v = &data[a..b];
-            if !self.is_set(v) {
-                continue;
+            is_set(h, &data[a..b]).then_some((a, b))
+        };
+        // Plain loops: iterator adapters cost more here than the work.
+        for col in cols.addrs {
+            if let Some((a, b)) = col.and_then(value) {
+                if self.gather_addr(data, a, b) != Some(true) {
+                    return false;
+                }
             }
-            let miss = match slot {
-                ORIG_H | RESP_H => self.addr_miss(data, a, b) == Some(true),
-                ANSWERS => self.answers_miss(data, a, b),
-                HOST => {
-                    host = Some(v);
-                    true
+        }
+        for col in cols.names {
+            if let Some((a, b)) = col.and_then(value) {
+                if !self.gather_name(data, a, b) {
+                    return false;
                 }
-                URI => {
-                    uri = true;
-                    true
-                }
-                // The query and the TLS server name.
-                _ => self.name_misses(v),
-            };
-            if !miss {
+            }
+        }
+        if let Some((a, b)) = cols.answers.and_then(value) {
+            if !self.gather_answers(data, a, b) {
                 return false;
             }
         }
-        match host {
-            Some(v) => !(self.set.has_urls() && uri) && self.name_misses(v),
-            None => true,
+        if let Some((a, b)) = cols.host.and_then(value) {
+            // A URL is made of the host and the URI.
+            let uri = cols.uri.and_then(value).is_some();
+            if (self.set.has_urls() && uri) || !self.gather_name(data, a, b) {
+                return false;
+            }
+        }
+        true
+    }
+
+    /// Puts off reading `bit` for the line being gathered.
+    #[inline(always)]
+    fn defer(&mut self, bit: FilterBit, obs: Obs, key: u128, slot: usize) {
+        self.reads.push(Read {
+            bit,
+            obs,
+            key,
+            slot,
+            line: self.waiting.len(),
+            hit: false,
+        });
+    }
+
+    /// Reads the gathered filter bits, then settles or hands on each
+    /// waiting line in order; answers how many it settled.
+    fn resolve(&mut self, data: &[u8], full: &mut impl FnMut(u64, usize, usize)) -> u64 {
+        // One pass of independent reads, so that they overlap.
+        for r in &mut self.reads {
+            r.hit = self.set.filter_hit(r.bit);
+        }
+        for k in 0..self.reads.len() {
+            let r = &self.reads[k];
+            let (hit, obs, key, slot, line) = (r.hit, r.obs, r.key, r.slot, r.line);
+            let miss = !hit || self.exact_miss(data, obs);
+            if let Some(s) = self.seen.0.get_mut(slot) {
+                *s = (key, miss);
+            }
+            if let Some(w) = self.waiting.get_mut(line) {
+                w.miss &= miss;
+            }
+        }
+        let mut settled = 0;
+        for w in self.waiting.drain(..) {
+            if w.miss {
+                settled += 1;
+            } else {
+                full(w.index, w.start, w.end);
+            }
+        }
+        self.reads.clear();
+        settled
+    }
+
+    /// The exact lookup of an observation whose filter bit is set.
+    fn exact_miss(&self, data: &[u8], obs: Obs) -> bool {
+        match obs {
+            Obs::V4(addr) => self.set.v4_misses(addr),
+            Obs::Name(a, b) => !self.set.plain_domain_hits(&data[a..b]),
         }
     }
 
-    /// True when `v` holds a value: not empty, not the unset or the empty
-    /// marker.
-    fn is_set(&self, v: &[u8]) -> bool {
-        let same = |m: &[u8]| m.len() == v.len() && m.iter().zip(v).all(|(x, y)| x == y);
-        !v.is_empty() && !same(self.h.unset.as_bytes()) && !same(self.h.empty.as_bytes())
-    }
-
-    /// True when every entry of the answers column `data[a..b]` misses.
-    fn answers_miss(&mut self, data: &[u8], a: usize, b: usize) -> bool {
+    /// True when every entry of the answers column `data[a..b]` misses or
+    /// waits for its read.
+    fn gather_answers(&mut self, data: &[u8], a: usize, b: usize) -> bool {
         let Some(sep) = self.set_sep else {
             return false;
         };
@@ -315,9 +479,9 @@ impl<'s> Check<'s> {
         while start <= b {
             let end = find_byte(data, start, b, sep);
             if end > start {
-                let miss = match self.addr_miss(data, start, end) {
+                let miss = match self.gather_addr(data, start, end) {
                     Some(miss) => miss,
-                    None => self.name_misses(&data[start..end]),
+                    None => self.gather_name(data, start, end),
                 };
                 if !miss {
                     return false;
@@ -329,8 +493,9 @@ impl<'s> Check<'s> {
     }
 
     /// Whether the address `data[a..b]` reads as (exactly as the full
-    /// parse reads it) matches nothing; `None` when it is no address.
-    fn addr_miss(&mut self, data: &[u8], a: usize, b: usize) -> Option<bool> {
+    /// parse reads it) matches nothing, true too when that waits for a
+    /// filter read; `None` when it is no address.
+    fn gather_addr(&mut self, data: &[u8], a: usize, b: usize) -> Option<bool> {
         let first = data[a];
         if !first.is_ascii_digit() {
             // As in `fast_ip`: a name unless it starts like IPv6 and has a
@@ -358,7 +523,15 @@ impl<'s> Check<'s> {
             }
         }
         let miss = match v4_window(w, n) {
-            Some(v4) => Some(self.set.v4_misses(v4)),
+            Some(v4) => match self.set.v4_probe(v4) {
+                Probe::Miss => Some(true),
+                Probe::Unsure => Some(self.set.v4_misses(v4)),
+                Probe::Read(bit) => {
+                    // The cache is filled in once the bit is read.
+                    self.defer(bit, Obs::V4(v4), key, slot);
+                    return Some(true);
+                }
+            },
             // Without a colon only the dotted form is an address (as in
             // `fast_ip`), and that was just refused: a name.
             None if !w[..n].contains(&b':') => None,
@@ -371,7 +544,8 @@ impl<'s> Check<'s> {
         miss
     }
 
-    /// [`Self::addr_miss`] for any text.
+    /// Whether the address `v` (any text) matches nothing; `None` when it
+    /// is no address.
     fn addr_miss_text(&self, v: &[u8]) -> Option<bool> {
         let a = match dotted_quad(v) {
             Some(v4) => IpAddr::V4(v4),
@@ -380,8 +554,16 @@ impl<'s> Check<'s> {
         Some(self.set.match_addr(a).is_empty())
     }
 
-    fn name_misses(&self, v: &[u8]) -> bool {
-        !self.set.plain_domain_hits(v)
+    /// True when the name `data[a..b]` misses or waits for its read.
+    fn gather_name(&mut self, data: &[u8], a: usize, b: usize) -> bool {
+        match self.set.name_probe(&data[a..b]) {
+            Probe::Miss => true,
+            Probe::Unsure => !self.set.plain_domain_hits(&data[a..b]),
+            Probe::Read(bit) => {
+                self.defer(bit, Obs::Name(a, b), 0, SEEN);
+                true
+            }
+        }
     }
 }
 
