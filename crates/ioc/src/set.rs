@@ -252,7 +252,7 @@ impl IndicatorSet {
     /// True when some domain indicator may end with the two labels of
     /// hash `h`.
     fn ends_known(&self, h: u64) -> bool {
-        let bit = (mix(h) >> ENDS_SHIFT) as usize;
+        let bit = ends_bit(h) as usize;
         self.last_two
             .get(bit / 64)
             .is_some_and(|w| w & (1 << (bit % 64)) != 0)
@@ -291,7 +291,7 @@ impl IndicatorSet {
         name_hash::suffixes(b, |_, h| {
             parts += 1;
             if parts == 2 {
-                bit = Some((mix(h) >> ENDS_SHIFT) as u32);
+                bit = Some(ends_bit(h));
             }
             parts == 2
         });
@@ -382,6 +382,11 @@ pub(crate) enum Probe {
 
 /// The filter of last two labels (`IndicatorSet::last_two`) has `2^(64 - ENDS_SHIFT)` bits (1 MiB).
 const ENDS_SHIFT: u32 = 41;
+
+/// The bit of the filter of last two labels for the hash `h` of two labels.
+fn ends_bit(h: u64) -> u32 {
+    (mix(h) >> ENDS_SHIFT) as u32
+}
 
 /// Indicator ids by the hash of their value, in open addressing: one
 /// 64-bit slot per entry (a 32-bit tag of the hash and the id), the first
@@ -659,7 +664,7 @@ impl Builder {
             }
             let b = value.as_bytes();
             let end = memchr::memrchr_iter(b'.', b).nth(1).map_or(0, |i| i + 1);
-            let bit = (mix(name_hash::hash(&b[end..])) >> ENDS_SHIFT) as usize;
+            let bit = ends_bit(name_hash::hash(&b[end..])) as usize;
             let ends = &mut self.set.last_two;
             if ends.is_empty() {
                 ends.resize(1 << (64 - ENDS_SHIFT - 6), 0);

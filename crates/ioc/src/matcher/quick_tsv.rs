@@ -303,6 +303,7 @@ struct Read {
 
 #[derive(Clone, Copy)]
 enum Obs {
+    /// An IPv4 address.
     V4(u32),
     /// A name: its byte range in the batch.
     Name(usize, usize),
