@@ -3,10 +3,9 @@
 //! applied here so that each batch carries the header state of its lines.
 //! Lines are not counted here: the workers count a batch's lines and the
 //! results are put in order with the header lines skipped between them.
-use std::io::{ErrorKind, Read};
-use std::path::Path;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc::SyncSender;
+use std::io::{BufRead, ErrorKind};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 use crate::error::Error;
@@ -54,116 +53,253 @@ pub(crate) fn give(pool: &Pool, buf: Vec<u8>) {
     }
 }
 
-/// Reads `path` and sends its batches; stops early when `abort` is set or
-/// the workers are gone. A failure comes with the position the next batch
-/// would have had: the line of an [`Error::Malformed`] counts from the end
-/// of the batches sent before (their lines are counted by the workers).
-#[allow(clippy::too_many_arguments)]
-pub(crate) fn read_file(
+/// One log being cut into batches: the file, the header state of the
+/// lines read so far, and the start of a line carried to the next batch.
+pub(crate) struct FileReader<'a> {
     file: usize,
-    path: &Path,
-    format: &LogFormat,
+    path: &'a Path,
+    format: &'a LogFormat,
+    batch_bytes: usize,
+    r: Box<dyn BufRead + Send>,
+    ctx: Context,
+    tsv: Option<TsvHeader>,
+    seq: u64,
+    /// Header lines since the last batch made.
+    skipped: u64,
+    buf: Vec<u8>,
+    filled: usize,
+    eof: bool,
+}
+
+impl<'a> FileReader<'a> {
+    /// Opens log `file` (at `path`, of `format`). A failure comes with the
+    /// position of the batch it takes the place of (0).
+    pub fn open(
+        file: usize,
+        path: &'a Path,
+        format: &'a LogFormat,
+        batch_bytes: usize,
+        progress: Option<Progress>,
+        pool: &Pool,
+    ) -> Result<Self, (u64, Error)> {
+        let r = input::open(path, progress).map_err(|e| (0, e))?;
+        Ok(FileReader {
+            file,
+            path,
+            format,
+            batch_bytes,
+            r,
+            ctx: Context::None,
+            tsv: None,
+            seq: 0,
+            skipped: 0,
+            buf: take(pool, batch_bytes + CHUNK),
+            filled: 0,
+            eof: false,
+        })
+    }
+
+    /// The next batch, `None` at the end of the file. A failure comes with
+    /// the position the batch would have had: the line of an
+    /// [`Error::Malformed`] counts from the end of the batches made before
+    /// (their lines are counted by the workers).
+    pub fn next_batch(&mut self, pool: &Pool) -> Result<Option<Batch>, (u64, Error)> {
+        let (batch_bytes, path) = (self.batch_bytes, self.path);
+        loop {
+            // Fill to a batch, and on until the buffer holds a line end.
+            while !self.eof
+                && (self.filled < batch_bytes
+                    || memchr::memrchr(b'\n', &self.buf[..self.filled]).is_none())
+            {
+                // Up to the batch size (so that little is left over to carry
+                // into the next batch), then a chunk at a time for a long
+                // line.
+                let upto = if self.filled < batch_bytes {
+                    batch_bytes
+                } else {
+                    self.filled + CHUNK
+                };
+                if upto > self.buf.len() {
+                    self.buf.resize(upto, 0);
+                }
+                let n = loop {
+                    match self.r.read(&mut self.buf[self.filled..upto]) {
+                        Ok(n) => break n,
+                        Err(e) if e.kind() == ErrorKind::Interrupted => {}
+                        Err(e) => {
+                            let at = self.skipped + count_lines(&self.buf[..self.filled]) + 1;
+                            let e = Error::malformed(path, at, format!("cannot read: {e}"));
+                            return Err((self.seq, e));
+                        }
+                    }
+                };
+                self.filled += n;
+                self.eof = n == 0;
+            }
+            if self.filled == 0 {
+                return Ok(None);
+            }
+            let data = &self.buf[..self.filled];
+            // Whole lines up to about a batch: the last line end within
+            // `batch_bytes`, else the first one after (a long line), else
+            // all that is left at the end of the file.
+            let within = &data[..data.len().min(batch_bytes)];
+            let mut cut = match memchr::memrchr(b'\n', within) {
+                Some(i) => i + 1,
+                None => match memchr::memchr(b'\n', data) {
+                    Some(i) => i + 1,
+                    None => data.len(),
+                },
+            };
+            match header_start(self.format, &self.ctx, &data[..cut]) {
+                Some(0) => {
+                    let end = memchr::memchr(b'\n', data).map_or(data.len(), |i| i + 1);
+                    let line = String::from_utf8_lossy(&data[..end]).into_owned();
+                    self.buf.copy_within(end..self.filled, 0);
+                    self.filled -= end;
+                    self.skipped += 1;
+                    let (seq, skipped) = (self.seq, self.skipped);
+                    let fail = |e: String| (seq, Error::malformed(path, skipped, e));
+                    match self.format {
+                        LogFormat::Csv(_) if line.trim().is_empty() => {}
+                        LogFormat::Csv(cols) => {
+                            let h = CsvHeader::resolve(cols, &line).map_err(fail)?;
+                            self.ctx = Context::Csv(Arc::new(h));
+                        }
+                        _ => {
+                            let mut h = self.tsv.take().unwrap_or_default();
+                            h.directive(&line).map_err(fail)?;
+                            self.ctx = Context::Tsv(Arc::new(h.clone()));
+                            self.tsv = Some(h);
+                        }
+                    }
+                    continue;
+                }
+                Some(h) => cut = h,
+                None => {}
+            }
+            let rest = self.filled - cut;
+            let mut next = take(pool, (batch_bytes + CHUNK).max(rest));
+            next[..rest].copy_from_slice(&self.buf[cut..self.filled]);
+            let data = std::mem::replace(&mut self.buf, next);
+            self.filled = rest;
+            let batch = Batch {
+                file: self.file,
+                seq: self.seq,
+                skipped: self.skipped,
+                data,
+                len: cut,
+                ctx: self.ctx.clone(),
+            };
+            self.seq += 1;
+            self.skipped = 0;
+            return Ok(Some(batch));
+        }
+    }
+}
+
+/// Where the workers get their batches: up to one open log per lane, the
+/// logs taken in order. A worker reads a batch itself, under its lane's
+/// lock, and then checks it: the bytes it checks are those its core just
+/// copied, and no thread only reads. Lanes let logs that cost much to
+/// read (gzip) be read at once.
+pub(crate) struct Lanes<'a> {
+    lanes: Vec<Mutex<Lane<'a>>>,
+    paths: &'a [PathBuf],
+    formats: &'a [LogFormat],
     batch_bytes: usize,
     progress: Option<Progress>,
-    tx: &SyncSender<Batch>,
-    abort: &AtomicBool,
-    pool: &Pool,
-) -> Result<(), (u64, Error)> {
-    let mut r = input::open(path, progress).map_err(|e| (0, e))?;
-    let mut ctx = Context::None;
-    let mut tsv: Option<TsvHeader> = None;
-    let mut seq = 0u64;
-    // Header lines since the last batch sent.
-    let mut skipped = 0u64;
-    let full = batch_bytes + CHUNK;
-    let mut buf = take(pool, full);
-    let mut filled = 0;
-    let mut eof = false;
-    loop {
-        // Fill to a batch, and on until the buffer holds a line end.
-        while !eof && (filled < batch_bytes || memchr::memrchr(b'\n', &buf[..filled]).is_none()) {
-            // Up to the batch size (so that little is left over to carry
-            // into the next batch), then a chunk at a time for a long line.
-            let upto = if filled < batch_bytes {
-                batch_bytes
-            } else {
-                filled + CHUNK
-            };
-            if upto > buf.len() {
-                buf.resize(upto, 0);
+    next_file: AtomicUsize,
+}
+
+enum Lane<'a> {
+    /// No log open: the next one is opened on demand.
+    Idle,
+    Reading(Box<FileReader<'a>>),
+    /// No log left for it, or a log failed.
+    Done,
+}
+
+impl<'a> Lanes<'a> {
+    pub fn new(
+        lanes: usize,
+        paths: &'a [PathBuf],
+        formats: &'a [LogFormat],
+        batch_bytes: usize,
+        progress: Option<Progress>,
+    ) -> Self {
+        Lanes {
+            lanes: (0..lanes.max(1)).map(|_| Mutex::new(Lane::Idle)).collect(),
+            paths,
+            formats,
+            batch_bytes,
+            progress,
+            next_file: AtomicUsize::new(0),
+        }
+    }
+
+    /// The next batch for the worker whose first lane is `first`, or the
+    /// failure of a log (with its file and the position of the batch it
+    /// takes the place of); `None` when every log is read.
+    pub fn next(&self, first: usize, pool: &Pool) -> Option<Result<Batch, (usize, u64, Error)>> {
+        let n = self.lanes.len();
+        // A free lane first, else wait for the worker's own.
+        for k in 0..n {
+            let i = (first + k) % n;
+            if let Ok(mut lane) = self.lanes[i].try_lock() {
+                if let Some(r) = self.read(&mut lane, pool) {
+                    return Some(r);
+                }
             }
-            let n = loop {
-                match r.read(&mut buf[filled..upto]) {
-                    Ok(n) => break n,
-                    Err(e) if e.kind() == ErrorKind::Interrupted => {}
-                    Err(e) => {
-                        let at = skipped + count_lines(&buf[..filled]) + 1;
-                        let e = Error::malformed(path, at, format!("cannot read: {e}"));
-                        return Err((seq, e));
-                    }
-                }
-            };
-            filled += n;
-            eof = n == 0;
         }
-        if filled == 0 {
-            return Ok(());
-        }
-        let data = &buf[..filled];
-        // Whole lines up to about a batch: the last line end within
-        // `batch_bytes`, else the first one after (a long line), else all
-        // that is left at the end of the file.
-        let within = &data[..data.len().min(batch_bytes)];
-        let mut cut = match memchr::memrchr(b'\n', within) {
-            Some(i) => i + 1,
-            None => match memchr::memchr(b'\n', data) {
-                Some(i) => i + 1,
-                None => data.len(),
-            },
-        };
-        match header_start(format, &ctx, &data[..cut]) {
-            Some(0) => {
-                let end = memchr::memchr(b'\n', data).map_or(data.len(), |i| i + 1);
-                let line = String::from_utf8_lossy(&data[..end]).into_owned();
-                buf.copy_within(end..filled, 0);
-                filled -= end;
-                skipped += 1;
-                let fail = |e: String| (seq, Error::malformed(path, skipped, e));
-                match format {
-                    LogFormat::Csv(_) if line.trim().is_empty() => {}
-                    LogFormat::Csv(cols) => {
-                        ctx =
-                            Context::Csv(Arc::new(CsvHeader::resolve(cols, &line).map_err(fail)?));
-                    }
-                    _ => {
-                        let mut h = tsv.take().unwrap_or_default();
-                        h.directive(&line).map_err(fail)?;
-                        ctx = Context::Tsv(Arc::new(h.clone()));
-                        tsv = Some(h);
-                    }
-                }
+        for k in 0..n {
+            let i = (first + k) % n;
+            let Ok(mut lane) = self.lanes[i].lock() else {
                 continue;
+            };
+            if let Some(r) = self.read(&mut lane, pool) {
+                return Some(r);
             }
-            Some(h) => cut = h,
-            None => {}
         }
-        let rest = filled - cut;
-        let mut next = take(pool, full.max(rest));
-        next[..rest].copy_from_slice(&buf[cut..filled]);
-        let data = std::mem::replace(&mut buf, next);
-        filled = rest;
-        let batch = Batch {
-            file,
-            seq,
-            skipped,
-            data,
-            len: cut,
-            ctx: ctx.clone(),
-        };
-        seq += 1;
-        skipped = 0;
-        if tx.send(batch).is_err() || abort.load(Ordering::Relaxed) {
-            return Ok(());
+        None
+    }
+
+    /// A batch from `lane`, opening logs until one gives a batch.
+    fn read(&self, lane: &mut Lane<'a>, pool: &Pool) -> Option<Result<Batch, (usize, u64, Error)>> {
+        loop {
+            match lane {
+                Lane::Done => return None,
+                Lane::Idle => {
+                    let i = self.next_file.fetch_add(1, Ordering::SeqCst);
+                    if i >= self.paths.len() {
+                        *lane = Lane::Done;
+                        return None;
+                    }
+                    match FileReader::open(
+                        i,
+                        &self.paths[i],
+                        &self.formats[i],
+                        self.batch_bytes,
+                        self.progress.clone(),
+                        pool,
+                    ) {
+                        Ok(r) => *lane = Lane::Reading(Box::new(r)),
+                        Err((seq, e)) => {
+                            *lane = Lane::Done;
+                            return Some(Err((i, seq, e)));
+                        }
+                    }
+                }
+                Lane::Reading(r) => match r.next_batch(pool) {
+                    Ok(Some(b)) => return Some(Ok(b)),
+                    Ok(None) => *lane = Lane::Idle,
+                    Err((seq, e)) => {
+                        let file = r.file;
+                        *lane = Lane::Done;
+                        return Some(Err((file, seq, e)));
+                    }
+                },
+            }
         }
     }
 }

@@ -1,17 +1,16 @@
-//! Scanning logs in bounded memory on all cores: one reader thread per file
-//! being read cuts it into line batches, worker threads parse and match
-//! them (counting their lines), and the calling thread puts each file's
-//! results back in line order, numbers their lines, aggregates them and
-//! hands every hit to the caller's sink.
+//! Scanning logs in bounded memory on all cores: worker threads take turns
+//! cutting each file into line batches (one file per lane at a time), each
+//! parses and matches the batch it cut (counting its lines), and the
+//! calling thread puts each file's results back in line order, numbers
+//! their lines, aggregates them and hands every hit to the caller's sink.
 use std::collections::BTreeMap;
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
-use std::sync::{Arc, Mutex};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{sync_channel, SyncSender};
 
 use serde::Serialize;
 
-use crate::batches::{give, read_file, Batch, Pool};
+use crate::batches::{give, Lanes, Pool};
 use crate::error::Error;
 use crate::hit::{Aggregate, Aggregator, Hit, HitView};
 use crate::input::{self, Progress};
@@ -131,46 +130,23 @@ pub fn scan(
     };
     let mut agg = Aggregator::default();
     let abort = AtomicBool::new(false);
-    let next_file = AtomicUsize::new(0);
     let mut failure: Option<Error> = None;
     let pool: Pool = Pool::default();
 
+    let lanes = Lanes::new(
+        threads.min(paths.len()),
+        paths,
+        &formats,
+        batch_bytes,
+        opts.progress.clone(),
+    );
+
     std::thread::scope(|s| {
-        let (work_tx, work_rx) = sync_channel::<Batch>(threads * 2);
         let (res_tx, res_rx) = sync_channel::<Done>(threads * 4);
-        let work_rx = Arc::new(Mutex::new(work_rx));
-        for _ in 0..threads.min(paths.len()) {
-            let (work_tx, res_tx) = (work_tx.clone(), res_tx.clone());
-            let (abort, next_file, formats, pool) = (&abort, &next_file, &formats, &pool);
-            let progress = opts.progress.clone();
-            s.spawn(move || loop {
-                let i = next_file.fetch_add(1, Ordering::SeqCst);
-                if i >= paths.len() || abort.load(Ordering::Relaxed) {
-                    break;
-                }
-                let r = read_file(
-                    i,
-                    &paths[i],
-                    &formats[i],
-                    batch_bytes,
-                    progress.clone(),
-                    &work_tx,
-                    abort,
-                    pool,
-                );
-                if let Err((seq, e)) = r {
-                    // In its place among the file's batches, where its
-                    // line can be counted.
-                    let _ = res_tx.send(Done::fatal(i, seq, e));
-                    break;
-                }
-            });
-        }
-        drop(work_tx);
-        for _ in 0..threads {
-            let (work_rx, res_tx) = (Arc::clone(&work_rx), res_tx.clone());
-            let (abort, formats, pool) = (&abort, &formats, &pool);
-            s.spawn(move || work(set, formats, &work_rx, &res_tx, abort, pool));
+        for w in 0..threads {
+            let res_tx = res_tx.clone();
+            let (abort, formats, pool, lanes) = (&abort, &formats, &pool, &lanes);
+            s.spawn(move || work(set, formats, lanes, w, &res_tx, abort, pool));
         }
         drop(res_tx);
         // Per file: the next batch to emit, those waiting, and the lines
@@ -291,10 +267,13 @@ impl Done {
     }
 }
 
+/// A worker: reads a batch (see [`Lanes`]), checks it and sends what it
+/// found, until every log is read or the scan is stopped.
 fn work(
     set: &IndicatorSet,
     formats: &[LogFormat],
-    rx: &Mutex<Receiver<Batch>>,
+    lanes: &Lanes<'_>,
+    index: usize,
     tx: &SyncSender<Done>,
     abort: &AtomicBool,
     pool: &Pool,
@@ -303,16 +282,19 @@ fn work(
     let mut matched = Vec::new();
     let mut seen = Seen::default();
     loop {
-        let batch = match rx.lock() {
-            Ok(guard) => match guard.recv() {
-                Ok(b) => b,
-                Err(_) => return,
-            },
-            Err(_) => return,
-        };
         if abort.load(Ordering::Relaxed) {
-            continue;
+            return;
         }
+        let batch = match lanes.next(index, pool) {
+            None => return,
+            Some(Ok(b)) => b,
+            Some(Err((file, seq, e))) => {
+                // In its place among the file's batches, where its line
+                // can be counted.
+                let _ = tx.send(Done::fatal(file, seq, e));
+                return;
+            }
+        };
         let mut d = Done::new(batch.file, batch.seq, batch.skipped);
         let format = &formats[batch.file];
         let data = &batch.data[..batch.len];

@@ -466,3 +466,60 @@ fn eval_4_1_2_3_suricata_v1_answer_and_v3_queries() {
         ]
     );
 }
+
+#[test]
+fn eval_4_1_2_3_workers_reading_in_turn_keep_every_file_in_order() {
+    // Files larger than a batch, one of them gzip, one with a second
+    // header block in the middle; scanned together by more and fewer
+    // workers than files, each file's hits must be those it gives alone,
+    // in its line order.
+    let dir = tempfile::tempdir().unwrap();
+    let dns = std::fs::read(fixture("logs/dns.log")).unwrap();
+    let conn = std::fs::read(fixture("logs/conn.log")).unwrap();
+    let plain = dir.path().join("dns-many.log");
+    std::fs::write(&plain, dns.repeat(30)).unwrap();
+    let gz = dir.path().join("conn-many.log.gz");
+    let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    enc.write_all(&conn.repeat(30)).unwrap();
+    std::fs::write(&gz, enc.finish().unwrap()).unwrap();
+    let small = fixture("logs/dns.log");
+    let paths = vec![plain, gz, small];
+    let set = list();
+    type Row = (String, u64, String, String);
+    let run = |paths: &[std::path::PathBuf], threads: usize, batch_bytes: usize| {
+        let mut rows: Vec<Row> = Vec::new();
+        let opts = zilv_ioc::ScanOptions {
+            threads,
+            batch_bytes,
+            ..Default::default()
+        };
+        let out = zilv_ioc::scan(paths, &set, &opts, &mut |h| {
+            rows.push((
+                h.log_file.to_string(),
+                h.log_line,
+                h.observed.to_string(),
+                h.indicator.to_string(),
+            ));
+            Ok(())
+        })
+        .unwrap();
+        (rows, out)
+    };
+    let alone: Vec<Vec<Row>> = paths
+        .iter()
+        .map(|p| run(std::slice::from_ref(p), 1, 1 << 20).0)
+        .collect();
+    assert!(alone.iter().all(|r| !r.is_empty()), "every file has hits");
+    for threads in [1, 2, 3, 5] {
+        for batch_bytes in [200, 4096] {
+            let (rows, out) = run(&paths, threads, batch_bytes);
+            for (i, p) in paths.iter().enumerate() {
+                let name = p.display().to_string();
+                let mine: Vec<Row> = rows.iter().filter(|r| r.0 == name).cloned().collect();
+                assert_eq!(mine, alone[i], "{name}, {threads} threads, {batch_bytes} B");
+                assert_eq!(out.summary.files[i].hits, alone[i].len() as u64);
+            }
+            assert_eq!(rows.len(), alone.iter().map(Vec::len).sum::<usize>());
+        }
+    }
+}
