@@ -28,7 +28,7 @@ pub(crate) struct Batch {
     pub ctx: Context,
 }
 
-/// Buffers handed back by the workers for the reader to fill again.
+/// Buffers handed back by the workers, to be filled again.
 pub(crate) type Pool = Mutex<Vec<Vec<u8>>>;
 
 /// A buffer of at least `len` bytes from `pool`, or a new one.
@@ -243,7 +243,9 @@ impl<'a> Lanes<'a> {
     /// takes the place of); `None` when every log is read.
     pub fn next(&self, first: usize, pool: &Pool) -> Option<Result<Batch, (usize, u64, Error)>> {
         let n = self.lanes.len();
-        // A free lane first, else wait for the worker's own.
+        // A free lane first, else wait for the worker's own. A lane whose
+        // lock is poisoned is passed over: the worker that panicked holding
+        // it ends the scan with its panic.
         for k in 0..n {
             let i = (first + k) % n;
             if let Ok(mut lane) = self.lanes[i].try_lock() {
@@ -292,7 +294,12 @@ impl<'a> Lanes<'a> {
                 }
                 Lane::Reading(r) => match r.next_batch(pool) {
                     Ok(Some(b)) => return Some(Ok(b)),
-                    Ok(None) => *lane = Lane::Idle,
+                    Ok(None) => {
+                        // The file's last buffer, for the next one.
+                        if let Lane::Reading(r) = std::mem::replace(lane, Lane::Idle) {
+                            give(pool, r.buf);
+                        }
+                    }
                     Err((seq, e)) => {
                         let file = r.file;
                         *lane = Lane::Done;

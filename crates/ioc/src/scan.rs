@@ -226,8 +226,8 @@ fn emit(
 }
 
 /// What a worker made of one batch (lines numbered from 1 in the batch),
-/// or the failure of the reader in the place of the batch it could not
-/// make.
+/// or the failure of reading its file, in the place of the batch that
+/// could not be made.
 struct Done {
     file: usize,
     seq: u64,

@@ -285,3 +285,34 @@ fn eval_4_1_2_3_a_batch_settles_what_its_lines_settle_alone() {
     assert!(wide.clone().any(|i| alone[i]) && wide.clone().any(|i| !alone[i]));
     check(&set, h, &all);
 }
+
+#[test]
+fn eval_4_1_2_3_a_batch_settles_the_same_at_every_alignment() {
+    // Lines starting and ending at every position of a 64-byte block,
+    // a `--` among them that may straddle two blocks, the last line
+    // without its end.
+    let (h, lines) = sample();
+    let mut lines: Vec<String> = lines[..60].to_vec();
+    lines.push(lines[3].replacen('.', "--.", 1));
+    lines.push(lines[5].replacen('.', "-.-", 1));
+    let set = indicators(&lines, false);
+    let mut seen = Seen::default();
+    let alone: Vec<bool> = lines
+        .iter()
+        .map(|l| quick_miss_tsv(&set, &h, l, &mut seen))
+        .collect();
+    assert!(alone.iter().any(|a| *a) && alone.iter().any(|a| !*a));
+    for pad in 0..=130 {
+        let text = format!("{}\n{}", "x".repeat(pad), lines.join("\n"));
+        let mut unsettled = Vec::new();
+        let (_, count) = settle_misses(&set, &h, text.as_bytes(), &mut seen, |i, _, _| {
+            unsettled.push(i as usize)
+        });
+        assert_eq!(count, lines.len() as u64 + 1, "pad {pad}");
+        // The padding line has too few fields to settle.
+        let want: Vec<usize> = std::iter::once(0)
+            .chain((0..lines.len()).filter(|i| !alone[*i]).map(|i| i + 1))
+            .collect();
+        assert_eq!(unsettled, want, "pad {pad}");
+    }
+}

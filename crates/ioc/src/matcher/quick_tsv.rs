@@ -230,8 +230,9 @@ struct Line {
 impl Line {
     /// Puts the separators of the block at `base` (bits of `seps`) in the
     /// ring from position `head`. Eight are written whether or not there
-    /// are that many (the extra slots are past `head` and written again
-    /// later), so that the usual block takes no branch.
+    /// are that many (the extra slots are past `head` and never read
+    /// before they are written again), so that the usual block takes no
+    /// branch.
     fn put(&mut self, head: usize, base: usize, seps: u64) {
         let mut s = seps;
         let mut j = head;
@@ -276,7 +277,7 @@ impl Line {
     }
 }
 
-/// What the lines gathered so far left to read.
+/// What gathering a line left to do.
 enum Gathered {
     /// Settled: the line matches nothing.
     Miss,
@@ -309,7 +310,8 @@ enum Obs {
     Name(usize, usize),
 }
 
-/// A line waiting for the lines before it to be settled.
+/// A line of the group: waiting for its filter reads, or for those of the
+/// lines before it (it goes to the full parse after them).
 struct Waiting {
     index: u64,
     start: usize,
