@@ -153,26 +153,12 @@ impl<'a> FileReader<'a> {
             };
             match header_start(self.format, &self.ctx, &data[..cut]) {
                 Some(0) => {
-                    let end = memchr::memchr(b'\n', data).map_or(data.len(), |i| i + 1);
-                    let line = String::from_utf8_lossy(&data[..end]).into_owned();
-                    self.buf.copy_within(end..self.filled, 0);
-                    self.filled -= end;
-                    self.skipped += 1;
-                    let (seq, skipped) = (self.seq, self.skipped);
-                    let fail = |e: String| (seq, Error::malformed(path, skipped, e));
-                    match self.format {
-                        LogFormat::Csv(_) if line.trim().is_empty() => {}
-                        LogFormat::Csv(cols) => {
-                            let h = CsvHeader::resolve(cols, &line).map_err(fail)?;
-                            self.ctx = Context::Csv(Arc::new(h));
-                        }
-                        _ => {
-                            let mut h = self.tsv.take().unwrap_or_default();
-                            h.directive(&line).map_err(fail)?;
-                            self.ctx = Context::Tsv(Arc::new(h.clone()));
-                            self.tsv = Some(h);
-                        }
-                    }
+                    // Every whole header line at the front, then one move of
+                    // the rest (a move per line would cost a buffer's worth
+                    // per line).
+                    let at = self.header_lines()?;
+                    self.buf.copy_within(at..self.filled, 0);
+                    self.filled -= at;
                     continue;
                 }
                 Some(h) => cut = h,
@@ -195,6 +181,51 @@ impl<'a> FileReader<'a> {
             self.skipped = 0;
             return Ok(Some(batch));
         }
+    }
+}
+
+impl FileReader<'_> {
+    /// Applies the header lines at the start of the buffer (the first is
+    /// one, and whole) up to the first line that is not one or not whole;
+    /// answers where they end.
+    fn header_lines(&mut self) -> Result<usize, (u64, Error)> {
+        let mut at = 0;
+        loop {
+            let end = match memchr::memchr(b'\n', &self.buf[at..self.filled]) {
+                Some(i) => at + i + 1,
+                None if self.eof || at == 0 => self.filled,
+                // Read on before taking it.
+                None => return Ok(self.header_read(at)),
+            };
+            let line = String::from_utf8_lossy(&self.buf[at..end]).into_owned();
+            self.skipped += 1;
+            let (seq, skipped, path) = (self.seq, self.skipped, self.path);
+            let fail = |e: String| (seq, Error::malformed(path, skipped, e));
+            match self.format {
+                LogFormat::Csv(_) if line.trim().is_empty() => {}
+                LogFormat::Csv(cols) => {
+                    let h = CsvHeader::resolve(cols, &line).map_err(fail)?;
+                    self.ctx = Context::Csv(Arc::new(h));
+                }
+                _ => {
+                    let h = self.tsv.get_or_insert_with(TsvHeader::default);
+                    h.directive(&line).map_err(fail)?;
+                }
+            }
+            at = end;
+            let rest = &self.buf[at..self.filled];
+            if rest.is_empty() || header_start(self.format, &self.ctx, rest) != Some(0) {
+                return Ok(self.header_read(at));
+            }
+        }
+    }
+
+    /// The header state after a run of header lines ending at `at`.
+    fn header_read(&mut self, at: usize) -> usize {
+        if let (false, Some(h)) = (matches!(self.format, LogFormat::Csv(_)), &self.tsv) {
+            self.ctx = Context::Tsv(Arc::new(h.clone()));
+        }
+        at
     }
 }
 

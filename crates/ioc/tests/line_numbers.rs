@@ -109,3 +109,39 @@ fn eval_4_1_2_3_a_bad_header_line_in_the_middle_is_reported_at_its_line() {
         assert!(err.to_string().starts_with(&want), "{err} (want {want})");
     }
 }
+
+#[test]
+fn eval_4_1_2_3_a_long_run_of_header_lines_is_read_once() {
+    // 300,000 comment lines between two halves of a log (2.7 MB of `#`
+    // lines): each is applied once and the buffer moved once per run, not
+    // once per line; the hits after them keep their file lines.
+    let dir = tempfile::tempdir().unwrap();
+    let set = indicators(dir.path());
+    let (first, hits, _) = log(100);
+    let (second, later, _) = log(100);
+    let skip = first.lines().count() as u64 + 300_000;
+    let mut text = first;
+    text.push_str(&"#comment\tx\n".repeat(300_000));
+    text.push_str(&second);
+    let want: Vec<u64> = hits
+        .iter()
+        .copied()
+        .chain(later.iter().map(|l| l + skip))
+        .collect();
+    let path = dir.path().join("dns.log");
+    std::fs::write(&path, &text).unwrap();
+    for batch in [4096, 1 << 20] {
+        let opts = zilv_ioc::ScanOptions {
+            threads: 2,
+            batch_bytes: batch,
+            ..Default::default()
+        };
+        let mut lines = Vec::new();
+        zilv_ioc::scan(std::slice::from_ref(&path), &set, &opts, &mut |h| {
+            lines.push(h.log_line);
+            Ok(())
+        })
+        .unwrap();
+        assert_eq!(lines, want, "batch {batch}");
+    }
+}
