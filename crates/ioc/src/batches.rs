@@ -3,6 +3,7 @@
 //! applied here so that each batch carries the header state of its lines.
 //! Lines are not counted here: the workers count a batch's lines and the
 //! results are put in order with the header lines skipped between them.
+//! The workers take their batches from [`Lanes`], reading them in turn.
 use std::io::{BufRead, ErrorKind};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -55,7 +56,7 @@ pub(crate) fn give(pool: &Pool, buf: Vec<u8>) {
 
 /// One log being cut into batches: the file, the header state of the
 /// lines read so far, and the start of a line carried to the next batch.
-pub(crate) struct FileReader<'a> {
+struct FileReader<'a> {
     file: usize,
     path: &'a Path,
     format: &'a LogFormat,
@@ -74,7 +75,7 @@ pub(crate) struct FileReader<'a> {
 impl<'a> FileReader<'a> {
     /// Opens log `file` (at `path`, of `format`). A failure comes with the
     /// position of the batch it takes the place of (0).
-    pub fn open(
+    fn open(
         file: usize,
         path: &'a Path,
         format: &'a LogFormat,
@@ -103,7 +104,7 @@ impl<'a> FileReader<'a> {
     /// the position the batch would have had: the line of an
     /// [`Error::Malformed`] counts from the end of the batches made before
     /// (their lines are counted by the workers).
-    pub fn next_batch(&mut self, pool: &Pool) -> Result<Option<Batch>, (u64, Error)> {
+    fn next_batch(&mut self, pool: &Pool) -> Result<Option<Batch>, (u64, Error)> {
         let (batch_bytes, path) = (self.batch_bytes, self.path);
         loop {
             // Fill to a batch, and on until the buffer holds a line end.
