@@ -223,7 +223,8 @@ impl FileReader<'_> {
 
     /// The header state after a run of header lines ending at `at`.
     fn header_read(&mut self, at: usize) -> usize {
-        if let (false, Some(h)) = (matches!(self.format, LogFormat::Csv(_)), &self.tsv) {
+        // Only Zeek directives fill `tsv`.
+        if let Some(h) = &self.tsv {
             self.ctx = Context::Tsv(Arc::new(h.clone()));
         }
         at
@@ -278,21 +279,17 @@ impl<'a> Lanes<'a> {
         // A free lane first, else wait for the worker's own. A lane whose
         // lock is poisoned is passed over: the worker that panicked holding
         // it ends the scan with its panic.
-        for k in 0..n {
-            let i = (first + k) % n;
-            if let Ok(mut lane) = self.lanes[i].try_lock() {
-                if let Some(r) = self.read(&mut lane, pool) {
+        for wait in [false, true] {
+            for k in 0..n {
+                let lane = &self.lanes[(first + k) % n];
+                let guard = if wait {
+                    lane.lock().ok()
+                } else {
+                    lane.try_lock().ok()
+                };
+                if let Some(r) = guard.and_then(|mut l| self.read(&mut l, pool)) {
                     return Some(r);
                 }
-            }
-        }
-        for k in 0..n {
-            let i = (first + k) % n;
-            let Ok(mut lane) = self.lanes[i].lock() else {
-                continue;
-            };
-            if let Some(r) = self.read(&mut lane, pool) {
-                return Some(r);
             }
         }
         None

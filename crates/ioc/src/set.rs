@@ -252,10 +252,10 @@ impl IndicatorSet {
     /// True when some domain indicator may end with the two labels of
     /// hash `h`.
     fn ends_known(&self, h: u64) -> bool {
-        let bit = ends_bit(h) as usize;
-        self.last_two
-            .get(bit / 64)
-            .is_some_and(|w| w & (1 << (bit % 64)) != 0)
+        self.filter_hit(FilterBit {
+            v4: false,
+            bit: ends_bit(h),
+        })
     }
 
     /// What the quick check must read to settle the IPv4 address `a`: no
@@ -309,7 +309,8 @@ impl IndicatorSet {
     /// True when no address or range indicator covers the IPv4 address
     /// `a`.
     pub(crate) fn v4_misses(&self, a: u32) -> bool {
-        self.v4.filter_misses(a) || self.v4.lookup(a).is_empty()
+        // The lookup reads the filter first.
+        self.v4.lookup(a).is_empty()
     }
 
     /// True when a domain indicator of hash `h` equals `part`.
@@ -868,16 +869,8 @@ impl<T: Bits> PrefixTable<T> {
             .map_or(&[], Vec::as_slice)
     }
 
-    /// True when the block filter alone shows that nothing covers `a`.
-    fn filter_misses(&self, a: T) -> bool {
-        let b = fold(a.block());
-        !self.unfiltered
-            && self
-                .filter
-                .get((b / 64) as usize)
-                .is_none_or(|w| w & (1 << (b % 64)) == 0)
-    }
-
+    /// The indicators of the longest prefix that covers `a` (the block
+    /// filter read first).
     fn lookup(&self, a: T) -> &[IndicatorId] {
         if self.lens.is_empty() {
             return &[];

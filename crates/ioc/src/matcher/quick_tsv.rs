@@ -76,8 +76,7 @@ pub(crate) fn settle_misses(
         };
         match gathered {
             Gathered::Miss => settled += 1,
-            // In order behind the lines that wait for their reads.
-            Gathered::Hit if check.waiting.is_empty() => full(line.index, line.start, end),
+            // In order with the lines that wait for their reads.
             Gathered::Hit | Gathered::Reads => check.waiting.push(Waiting {
                 index: line.index,
                 start: line.start,
